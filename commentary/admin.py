@@ -1,0 +1,125 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Entry, Update
+
+
+class EntryAdminForm(forms.ModelForm):
+    class Meta:
+        model = Entry
+        fields = [
+            "match",
+            "period",
+            "minute",
+            "added_minute",
+            "kind",
+            "team",
+            "player",
+            "player2",
+            "var_outcome",
+            "stoppage_minutes",
+            "overturned",
+            "text",
+            "pinned",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        match = data.get("match")
+        if match is None or self.errors:
+            return data
+        kind = data.get("kind")
+        if self.instance.pk and kind in services.CLOCK_TRANSITIONS:
+            return data  # an existing clock entry only has its words edited
+        try:
+            services.entry_validate(
+                match=match,
+                kind=kind,
+                team=data.get("team"),
+                player=data.get("player"),
+                player2=data.get("player2"),
+                var_outcome=data.get("var_outcome") or "",
+                stoppage_minutes=data.get("stoppage_minutes"),
+                text=data.get("text") or "",
+                minute=data.get("minute"),
+                added_minute=data.get("added_minute") or 0,
+                entry_pk=self.instance.pk,
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        return data
+
+
+@admin.register(Entry)
+class EntryAdmin(admin.ModelAdmin):
+    """Every save and delete goes through commentary.services, so fans see admin edits live too."""
+
+    form = EntryAdminForm
+    list_display = ["__str__", "match", "team", "player", "pinned", "author", "created_at"]
+    list_filter = ["kind", "pinned", "match__competition"]
+    search_fields = [
+        "text",
+        "player__name",
+        "player__known_as",
+        "match__home_team__name",
+        "match__away_team__name",
+    ]
+    list_select_related = ["match__home_team", "match__away_team", "team", "player", "author"]
+    autocomplete_fields = ["match", "team", "player", "player2"]
+    readonly_fields = ["author", "edited_by", "created_at", "edited_at"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            entry = services.entry_publish(
+                match=data["match"],
+                kind=data["kind"],
+                text=data["text"],
+                minute=data["minute"],
+                added_minute=data["added_minute"],
+                period=data["period"],
+                team=data["team"],
+                player=data["player"],
+                player2=data["player2"],
+                var_outcome=data["var_outcome"],
+                stoppage_minutes=data["stoppage_minutes"],
+                author=request.user,
+            )
+            if data["pinned"]:
+                entry = services.entry_pin(entry=entry, pinned=True, editor=request.user)
+            obj.pk = entry.pk
+            return
+        changes = {name: data[name] for name in form.changed_data if name in services.EDITABLE_FIELDS}
+        if changes:
+            services.entry_update(entry=obj, editor=request.user, **changes)
+        if "pinned" in form.changed_data:
+            services.entry_pin(entry=obj, pinned=data["pinned"], editor=request.user)
+
+    def delete_model(self, request, obj):
+        services.entry_delete(entry=obj, editor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for entry in queryset:
+            services.entry_delete(entry=entry, editor=request.user)
+
+
+@admin.register(Update)
+class UpdateAdmin(admin.ModelAdmin):
+    list_display = ["match", "seq", "action", "entry_id", "created_at"]
+    list_filter = ["action"]
+    readonly_fields = ["match", "seq", "action", "entry_id", "html", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.site_header = _("Diretta · redazione")
+admin.site.site_title = "Diretta"
+admin.site.index_title = _("Redazione")

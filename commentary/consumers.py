@@ -1,0 +1,97 @@
+"""A fan's socket: listen only. The contract is docs/PROTOCOL.md."""
+
+import json
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from matches.models import Match
+
+from .hub import hub
+from .rendering import render_resync
+
+# Close codes (docs/PROTOCOL.md). 4xxx and 1003/1009 are final: the page stops and says so.
+# 1011/1012/1013 are the ones the htmx ws extension reconnects from.
+CLOSE_UNKNOWN_MATCH = 4404
+CLOSE_MALFORMED = 4400
+CLOSE_TOO_MANY = 4429
+CLOSE_BINARY = 1003
+CLOSE_TOO_BIG = 1009
+CLOSE_SERVER_ERROR = 1011
+CLOSE_TRY_AGAIN = 1013
+
+MAX_CLIENT_FRAME = 1024  # bytes; a `since` message is about 20
+MAX_CLIENT_FRAMES_PER_MINUTE = 30
+
+
+class MatchConsumer(AsyncWebsocketConsumer):
+    # Fans do not get a channel of their own on the layer: the hub holds one subscription per match.
+    channel_layer_alias = None
+
+    async def connect(self):
+        self.match_id = self.scope["url_route"]["kwargs"]["match_id"]
+        self.stream = None
+        self.sent = None  # last update number written to this socket; None until the client said `since`
+        self.received = []
+        await self.accept()
+        if not await database_sync_to_async(Match.objects.filter(pk=self.match_id).exists)():
+            await self.close(code=CLOSE_UNKNOWN_MATCH)
+            return
+        self.stream = await hub.join(self.match_id, self)
+
+    async def disconnect(self, code):
+        if self.stream is not None:
+            hub.leave(self.match_id, self)
+            self.stream = None
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if bytes_data is not None:
+            return await self.close(code=CLOSE_BINARY)
+        if len(text_data.encode()) > MAX_CLIENT_FRAME:
+            return await self.close(code=CLOSE_TOO_BIG)
+        now = time.monotonic()
+        self.received = [t for t in self.received if now - t < 60] + [now]
+        if len(self.received) > MAX_CLIENT_FRAMES_PER_MINUTE:
+            return await self.close(code=CLOSE_TOO_MANY)
+        try:
+            message = json.loads(text_data)
+            since = message["since"]
+            if type(since) is not int or since < 0:
+                raise ValueError
+        except (ValueError, TypeError, KeyError):
+            return await self.close(code=CLOSE_MALFORMED)
+        if self.stream is None:
+            return
+        await self.catch_up(since)
+
+    async def catch_up(self, since: int) -> None:
+        """Send every update after `since`, or one resync frame when they are not all in memory."""
+        frames = self.stream.replay(since)
+        if frames is None:
+            seq, html = await database_sync_to_async(render_resync)(match_id=self.match_id)
+            self.sent = seq
+            await self.send(text_data=html)
+            frames = self.stream.replay(seq) or []
+        else:
+            self.sent = since
+        for seq, html in frames:
+            await self.deliver(seq, html)
+
+    async def deliver(self, seq: int, html: str) -> None:
+        """Called by the hub, in order, for each new update of the match."""
+        if self.sent is None or seq <= self.sent:
+            return
+        if seq > self.sent + 1:  # this socket was still replaying: fill the gap from memory first
+            for missed_seq, missed_html in self.stream.replay(self.sent) or []:
+                if missed_seq < seq:
+                    await self._write(missed_seq, missed_html)
+        await self._write(seq, html)
+
+    async def _write(self, seq: int, html: str) -> None:
+        self.sent = seq
+        await self.send(text_data=html)
+
+    async def stream_lost(self) -> None:
+        self.stream = None
+        await self.close(code=CLOSE_SERVER_ERROR)

@@ -1,0 +1,342 @@
+"""The live desk: one page per match, inside the admin, to run a whole match from the keyboard.
+
+Views collect input and call commentary.services; what fans see comes back to the desk through the same
+websocket channel, so two editors on one match see each other's entries as they land.
+"""
+
+from functools import wraps
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from matches.models import Match, Player
+
+from . import services
+from .forms import ClockForm, DeskEntryForm, StoppageForm, player_label
+from .models import CLOCK_KINDS, Entry
+from .rendering import scoreboard_context
+from .selectors import feed_entries, last_seq, pitch
+
+TEMPLATE = "commentary/desk.html"
+K = Entry.Kind
+QUICK_KINDS = [
+    K.GOAL,
+    K.PENALTY_GOAL,
+    K.OWN_GOAL,
+    K.YELLOW_CARD,
+    K.RED_CARD,
+    K.SUBSTITUTION,
+    K.VAR_CHECK,
+    K.PENALTY_MISSED,
+    K.PENALTY_SAVED,
+    K.CHANCE,
+    K.SAVE,
+    K.WOODWORK,
+    K.INJURY,
+]
+EDITOR_PERMISSION = "commentary.add_entry"
+
+
+def editor_required(view):
+    """Editors only: anonymous visitors go to the login page, everyone else gets 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not (
+            request.user.is_active and request.user.is_staff and request.user.has_perm(EDITOR_PERMISSION)
+        ):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _match(pk: int) -> Match:
+    return get_object_or_404(Match.objects.with_teams(), pk=pk)
+
+
+def _players(match: Match) -> list[Player]:
+    return list(
+        Player.objects.filter(team__in=[match.home_team_id, match.away_team_id]).select_related("team")
+    )
+
+
+def _state_context(match: Match, *, now=None, players=None, entries=None) -> dict:
+    """What the desk's clock buttons and player pickers need."""
+    players = players if players is not None else _players(match)
+    state = pitch(match=match, entries=entries)
+    form = DeskEntryForm(match=match, pitch=state, players=players)
+
+    def options(field, kind):
+        return [player_label(p, match) for p in form.candidates(field, kind)]
+
+    next_clock = [
+        (kind, Entry.Kind(kind).label)
+        for kind in CLOCK_KINDS
+        if match.status in services.CLOCK_TRANSITIONS[kind][0]
+    ]
+    return {
+        "match": match,
+        "pitch": state,
+        "clock_actions": next_clock,
+        "can_announce_stoppage": match.status in Match.PLAYING_PERIODS,
+        "pickers": {
+            "on-pitch": options("player", Entry.Kind.GOAL),
+            "sheet": options("player", Entry.Kind.YELLOW_CARD),
+            "bench": options("player2", Entry.Kind.SUBSTITUTION),
+        },
+    }
+
+
+def _composer_form(match: Match, data=None, *, players=None, state=None) -> DeskEntryForm:
+    clock = match.clock()
+    initial = {"minute": clock[0], "added_minute": clock[1]} if clock else {"added_minute": 0}
+    return DeskEntryForm(
+        data,
+        match=match,
+        pitch=state or pitch(match=match),
+        players=players or _players(match),
+        initial=initial,
+    )
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+@require_GET
+@editor_required
+def desk(request, pk: int):
+    match = _match(pk)
+    seq = last_seq(match=match)
+    entries = feed_entries(match=match)
+    players = _players(match)
+    state = _state_context(match, players=players, entries=[e for e in entries if e.is_key])
+    context = {
+        **admin.site.each_context(request),
+        **scoreboard_context(match=match, entries=entries),
+        **state,
+        "title": _("Desk: %(match)s") % {"match": match},
+        "seq": seq,
+        "entries": entries[::-1],
+        "order": "newest",
+        "pinned": next((e for e in entries if e.pinned), None),
+        "form": _composer_form(match, players=players, state=state["pitch"]),
+        "quick_kinds": [(kind, K(kind).label) for kind in QUICK_KINDS],
+        "live": True,
+    }
+    return render(request, TEMPLATE, context)
+
+
+@require_POST
+@editor_required
+def desk_publish(request, pk: int):
+    match = _match(pk)
+    form = _composer_form(match, request.POST)
+    published = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            published = services.entry_publish(
+                match=match,
+                kind=data["kind"],
+                text=data["text"],
+                minute=data["minute"],
+                added_minute=data["added_minute"],
+                team=data["team"],
+                player=data["player"],
+                player2=data["player2"],
+                var_outcome=data["var_outcome"] or "",
+                author=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+    if published is not None:
+        match.refresh_from_db()
+        form = _composer_form(match)
+    return render(request, f"{TEMPLATE}#composer", {"form": form, "match": match, "published": published})
+
+
+@require_GET
+@editor_required
+def desk_state(request, pk: int):
+    return render(request, f"{TEMPLATE}#state", _state_context(_match(pk)))
+
+
+@require_POST
+@editor_required
+def desk_clock(request, pk: int):
+    match = _match(pk)
+    form = ClockForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.entry_publish(
+                match=match,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                author=request.user,
+            )
+        except ValidationError as e:
+            error = " ".join(m for messages in e.message_dict.values() for m in messages)
+        match.refresh_from_db()
+    else:
+        error = _("Azione del cronometro non valida.")
+    return render(request, f"{TEMPLATE}#state", {**_state_context(match), "error": error})
+
+
+@require_POST
+@editor_required
+def desk_stoppage(request, pk: int):
+    match = _match(pk)
+    form = StoppageForm(request.POST)
+    error = None
+    if form.is_valid():
+        period_end = Match.PLAYING_PERIODS.get(match.status, (0, None))[1]
+        try:
+            services.entry_publish(
+                match=match,
+                kind=Entry.Kind.STOPPAGE_TIME,
+                minute=period_end,
+                stoppage_minutes=form.cleaned_data["stoppage_minutes"],
+                author=request.user,
+            )
+        except ValidationError as e:
+            error = " ".join(m for messages in e.message_dict.values() for m in messages)
+    else:
+        error = " ".join(form.errors.get("stoppage_minutes", []))
+    return render(request, f"{TEMPLATE}#state", {**_state_context(match), "error": error})
+
+
+def _entry(pk: int) -> Entry:
+    return get_object_or_404(
+        Entry.objects.select_related(
+            "match__home_team",
+            "match__away_team",
+            "match__competition",
+            "team",
+            "player",
+            "player2",
+            "author",
+            "edited_by",
+        ),
+        pk=pk,
+    )
+
+
+def _message(request, text: str, *, level: str = "error", status: int = 200) -> HttpResponse:
+    return render(request, f"{TEMPLATE}#message", {"text": text, "level": level}, status=status)
+
+
+@editor_required
+def entry_edit(request, pk: int):
+    entry = _entry(pk)
+    match = entry.match
+    initial = {
+        "kind": entry.kind,
+        "minute": entry.minute,
+        "added_minute": entry.added_minute,
+        "team": match.team_side(entry.team_id) if entry.team_id else "",
+        "player": player_label(entry.player, match) if entry.player else "",
+        "player2": player_label(entry.player2, match) if entry.player2 else "",
+        "var_outcome": entry.var_outcome,
+        "text": entry.text,
+    }
+    version = entry.version
+    state = pitch(match=match)
+    form = DeskEntryForm(
+        request.POST or None, match=match, pitch=state, players=_players(match), initial=initial
+    )
+    if entry.is_clock or entry.kind == Entry.Kind.STOPPAGE_TIME:
+        form.fields["kind"].choices = [(entry.kind, entry.get_kind_display())]
+    error = None
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        if form.is_valid():
+            data = form.cleaned_data
+            changes = {
+                name: data[name]
+                for name in (
+                    "kind",
+                    "minute",
+                    "added_minute",
+                    "team",
+                    "player",
+                    "player2",
+                    "var_outcome",
+                    "text",
+                )
+            }
+            changes["var_outcome"] = changes["var_outcome"] or ""
+            if entry.is_clock or entry.kind == Entry.Kind.STOPPAGE_TIME:
+                changes = {
+                    "text": data["text"],
+                    "minute": data["minute"],
+                    "added_minute": data["added_minute"],
+                }
+            try:
+                services.entry_update(entry=entry, editor=request.user, version=version, **changes)
+            except services.StaleEntryError as e:
+                error = e.messages[0]
+            except ValidationError as e:
+                _apply_errors(form, e)
+            else:
+                response = HttpResponse(status=204)
+                response["HX-Trigger"] = "entry-saved"
+                return response
+    return render(
+        request, f"{TEMPLATE}#edit", {"form": form, "entry": entry, "version": version, "error": error}
+    )
+
+
+@require_POST
+@editor_required
+def entry_remove(request, pk: int):
+    entry = _entry(pk)
+    try:
+        services.entry_delete(entry=entry, editor=request.user, version=_version(request))
+    except ValidationError as e:
+        return _message(request, e.messages[0])
+    return _message(request, _("Voce cancellata."), level="success")
+
+
+@require_POST
+@editor_required
+def entry_toggle_pin(request, pk: int):
+    entry = _entry(pk)
+    services.entry_pin(entry=entry, pinned=not entry.pinned, editor=request.user)
+    return _message(
+        request,
+        _("Voce in evidenza.") if not entry.pinned else _("Voce non più in evidenza."),
+        level="success",
+    )
+
+
+@require_POST
+@editor_required
+def entry_overturn(request, pk: int):
+    entry = _entry(pk)
+    try:
+        services.goal_overturn(entry=entry, editor=request.user)
+    except ValidationError as e:
+        return _message(request, e.messages[0])
+    return _message(request, _("Gol annullato dal VAR: punteggio ricalcolato."), level="success")
+
+
+def _version(request) -> int | None:
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None

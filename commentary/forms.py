@@ -1,0 +1,141 @@
+"""The live desk's forms. They collect and resolve input; the rules live in commentary.services."""
+
+import re
+import unicodedata
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from matches.models import Match, Player
+
+from .models import CLOCK_KINDS, Entry
+from .selectors import Pitch
+from .services import MAX_TEXT_LENGTH
+
+Kind = Entry.Kind
+# Kinds whose "player" is anyone on the team sheet who has not been sent off (a booking on the bench happens);
+# for the others it is someone on the pitch. The player coming on comes from the bench.
+SHEET_KINDS = Entry.CARD_KINDS
+COMPOSER_KINDS = [(k, label) for k, label in Kind.choices if k not in CLOCK_KINDS and k != Kind.STOPPAGE_TIME]
+
+
+def normalise(text: str) -> str:
+    """'Leão' and 'leao', 'Kolašinac' and 'KOLASINAC' compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+def player_label(player: Player, match: Match) -> str:
+    """How a player appears in the pickers and is typed back: '10 Leão · Milan'."""
+    team = match.home_team if player.team_id == match.home_team_id else match.away_team
+    number = f"{player.shirt_number} " if player.shirt_number is not None else ""
+    return f"{number}{player.display_name} · {team.short_name}"
+
+
+def resolve_player(text: str, candidates: list[Player], match: Match) -> Player:
+    """The one candidate the editor means by a shirt number, a few letters, or a picker label."""
+    text = text.strip()
+    for player in candidates:
+        if text == player_label(player, match):
+            return player
+    number = re.match(r"^(\d{1,3})\b\s*(.*)$", text)
+    if number:
+        found = [p for p in candidates if p.shirt_number == int(number.group(1))]
+        rest = normalise(number.group(2).split("·")[0])
+        if rest:
+            found = [
+                p for p in found if rest in normalise(p.name) or rest in normalise(p.display_name)
+            ] or found
+    else:
+        wanted = normalise(text.split("·")[0])
+        found = [p for p in candidates if normalise(p.display_name) == wanted or normalise(p.name) == wanted]
+        if not found:
+            found = [
+                p for p in candidates if wanted in normalise(p.name) or wanted in normalise(p.display_name)
+            ]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise forms.ValidationError(
+            _("Nessun giocatore disponibile corrisponde a “%(text)s”.") % {"text": text}
+        )
+    names = ", ".join(player_label(p, match) for p in found[:5])
+    raise forms.ValidationError(_("“%(text)s” è ambiguo: %(names)s.") % {"text": text, "names": names})
+
+
+class DeskEntryForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Tipo"), choices=COMPOSER_KINDS, initial=Kind.COMMENTARY)
+    minute = forms.IntegerField(label=gettext_lazy("Minuto"), required=False, min_value=0, max_value=130)
+    added_minute = forms.IntegerField(label="+", required=False, min_value=0, max_value=30, initial=0)
+    team = forms.ChoiceField(label=gettext_lazy("Squadra"), required=False)
+    player = forms.CharField(label=gettext_lazy("Giocatore"), required=False, max_length=120)
+    player2 = forms.CharField(label=gettext_lazy("Secondo giocatore"), required=False, max_length=120)
+    var_outcome = forms.ChoiceField(
+        label=gettext_lazy("Esito VAR"), required=False, choices=Entry.VarOutcome.choices
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Testo"),
+        required=False,
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, match: Match, pitch: Pitch, players: list[Player], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.match = match
+        self.pitch = pitch
+        self.players = players
+        self.fields["team"].choices = [
+            ("", "—"),
+            ("home", match.home_team.short_name),
+            ("away", match.away_team.short_name),
+        ]
+
+    def candidates(self, field: str, kind: str) -> list[Player]:
+        players = self.players
+        if not self.pitch.roles:
+            return players  # no team sheets: anyone in the two squads
+        if field == "player2" and kind == Kind.SUBSTITUTION:
+            return [
+                p for p in players if self.pitch.roles.get(p.pk) == "bench" and p.pk not in self.pitch.came_on
+            ]
+        if field == "player" and kind in SHEET_KINDS:
+            return [p for p in players if p.pk in self.pitch.roles and p.pk not in self.pitch.sent_off]
+        return [p for p in players if p.pk in self.pitch.on]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind") or Kind.COMMENTARY
+        side = data.get("team")
+        team = {"home": self.match.home_team, "away": self.match.away_team}.get(side)
+        for field in ("player", "player2"):
+            text = data.get(field)
+            if not text:
+                data[field] = None
+                continue
+            candidates = self.candidates(field, kind)
+            if team is not None and not (field == "player2" and kind == Kind.SAVE):
+                candidates = [p for p in candidates if p.team_id == team.pk]
+            try:
+                data[field] = resolve_player(text, candidates, self.match)
+            except forms.ValidationError as error:
+                self.add_error(field, error)
+        if team is None and data.get("player") is not None:
+            team = (
+                self.match.home_team
+                if data["player"].team_id == self.match.home_team_id
+                else self.match.away_team
+            )
+        data["team"] = team
+        data["added_minute"] = data.get("added_minute") or 0
+        return data
+
+
+class ClockForm(forms.Form):
+    kind = forms.ChoiceField(choices=[(k, k) for k in CLOCK_KINDS])
+    text = forms.CharField(required=False, max_length=MAX_TEXT_LENGTH)
+
+
+class StoppageForm(forms.Form):
+    stoppage_minutes = forms.IntegerField(label=gettext_lazy("Recupero"), min_value=1, max_value=30)

@@ -1,0 +1,221 @@
+"""The live blog: entries and the per-match update log that live delivery replays from."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from matches.models import Match, Player, Team
+
+
+class Entry(models.Model):
+    class Kind(models.TextChoices):
+        COMMENTARY = "commentary", _("Cronaca")
+        GOAL = "goal", _("Gol")
+        PENALTY_GOAL = "penalty_goal", _("Gol su rigore")
+        OWN_GOAL = "own_goal", _("Autogol")
+        PENALTY_MISSED = "penalty_missed", _("Rigore sbagliato")
+        PENALTY_SAVED = "penalty_saved", _("Rigore parato")
+        YELLOW_CARD = "yellow_card", _("Ammonizione")
+        SECOND_YELLOW = "second_yellow", _("Doppia ammonizione")
+        RED_CARD = "red_card", _("Espulsione")
+        SUBSTITUTION = "substitution", _("Sostituzione")
+        VAR_CHECK = "var_check", _("VAR")
+        CHANCE = "chance", _("Occasione")
+        SAVE = "save", _("Parata")
+        WOODWORK = "woodwork", _("Legno")
+        INJURY = "injury", _("Infortunio")
+        KICK_OFF = "kick_off", _("Calcio d'inizio")
+        HALF_TIME = "half_time", _("Fine primo tempo")
+        SECOND_HALF = "second_half", _("Inizio secondo tempo")
+        EXTRA_TIME = "extra_time", _("Supplementari")
+        EXTRA_HALF_TIME = "extra_half_time", _("Fine primo supplementare")
+        EXTRA_SECOND_HALF = "extra_second_half", _("Inizio secondo supplementare")
+        PENALTIES = "penalties", _("Rigori")
+        FULL_TIME = "full_time", _("Fischio finale")
+        STOPPAGE_TIME = "stoppage_time", _("Recupero")
+
+    class VarOutcome(models.TextChoices):
+        NONE = "", _("In corso")
+        GOAL_CONFIRMED = "goal_confirmed", _("Gol convalidato")
+        GOAL_OVERTURNED = "goal_overturned", _("Gol annullato")
+        PENALTY_AWARDED = "penalty_awarded", _("Rigore assegnato")
+        PENALTY_CONFIRMED = "penalty_confirmed", _("Rigore confermato")
+        PENALTY_OVERTURNED = "penalty_overturned", _("Rigore revocato")
+        RED_CARD_CONFIRMED = "red_card_confirmed", _("Rosso confermato")
+        RED_CARD_OVERTURNED = "red_card_overturned", _("Rosso revocato")
+
+    class Period(models.TextChoices):
+        PRE_MATCH = "pre_match", _("Prepartita")
+        FIRST_HALF = "first_half", _("Primo tempo")
+        HALF_TIME = "half_time", _("Intervallo")
+        SECOND_HALF = "second_half", _("Secondo tempo")
+        EXTRA_FIRST_HALF = "extra_first_half", _("Primo supplementare")
+        EXTRA_HALF_TIME = "extra_half_time", _("Intervallo supplementari")
+        EXTRA_SECOND_HALF = "extra_second_half", _("Secondo supplementare")
+        PENALTIES = "penalties", _("Rigori")
+        POST_MATCH = "post_match", _("Dopopartita")
+
+    GOAL_KINDS = (Kind.GOAL, Kind.PENALTY_GOAL, Kind.OWN_GOAL)
+    CARD_KINDS = (Kind.YELLOW_CARD, Kind.SECOND_YELLOW, Kind.RED_CARD)
+    SENDING_OFF_KINDS = (Kind.SECOND_YELLOW, Kind.RED_CARD)
+    # Kinds that are part of the match's story, shown in "key events" views and on the timeline.
+    KEY_KINDS = (
+        *GOAL_KINDS,
+        *CARD_KINDS,
+        Kind.PENALTY_MISSED,
+        Kind.PENALTY_SAVED,
+        Kind.SUBSTITUTION,
+        Kind.VAR_CHECK,
+    )
+
+    # Symbols of static/img/icons.svg
+    ICONS = {
+        Kind.GOAL: "ball",
+        Kind.PENALTY_GOAL: "ball",
+        Kind.OWN_GOAL: "ball",
+        Kind.PENALTY_MISSED: "miss",
+        Kind.PENALTY_SAVED: "glove",
+        Kind.YELLOW_CARD: "yellow",
+        Kind.SECOND_YELLOW: "second-yellow",
+        Kind.RED_CARD: "red",
+        Kind.SUBSTITUTION: "sub",
+        Kind.VAR_CHECK: "var",
+        Kind.CHANCE: "chance",
+        Kind.SAVE: "glove",
+        Kind.WOODWORK: "woodwork",
+        Kind.INJURY: "injury",
+        Kind.STOPPAGE_TIME: "clock",
+    }
+
+    match = models.ForeignKey(
+        Match, on_delete=models.CASCADE, related_name="entries", verbose_name=_("partita")
+    )
+    period = models.CharField(_("periodo"), max_length=20, choices=Period.choices)
+    minute = models.PositiveSmallIntegerField(_("minuto"), null=True, blank=True)
+    added_minute = models.PositiveSmallIntegerField(_("minuto di recupero"), default=0)
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices, default=Kind.COMMENTARY)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("squadra")
+    )
+    player = models.ForeignKey(
+        Player, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("giocatore")
+    )
+    player2 = models.ForeignKey(
+        Player,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("secondo giocatore"),
+        help_text=_("Chi entra in una sostituzione, l'assist in un gol, chi tira in una parata."),
+    )
+    var_outcome = models.CharField(_("esito VAR"), max_length=20, choices=VarOutcome.choices, blank=True)
+    overturned = models.BooleanField(_("annullato dal VAR"), default=False)
+    stoppage_minutes = models.PositiveSmallIntegerField(
+        _("minuti di recupero annunciati"), null=True, blank=True
+    )
+    text = models.TextField(_("testo"), blank=True)
+    pinned = models.BooleanField(_("in evidenza"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("autore"),
+    )
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("modificato da"),
+    )
+    created_at = models.DateTimeField(_("pubblicato il"))
+    edited_at = models.DateTimeField(_("modificato il"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("voce di cronaca")
+        verbose_name_plural = _("voci di cronaca")
+        # Publication order: what a live reader saw arrive, and what a page reload shows again.
+        ordering = ["match", "pk"]
+        indexes = [models.Index(fields=["match", "kind"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["match"], condition=models.Q(pinned=True), name="entry_one_pinned_per_match"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.minute_label} {self.get_kind_display()}".strip()
+
+    @property
+    def minute_label(self) -> str:
+        if self.minute is None:
+            return ""
+        if self.added_minute:
+            return f"{self.minute}+{self.added_minute}′"
+        return f"{self.minute}′"
+
+    @property
+    def icon(self) -> str:
+        if self.kind in CLOCK_KINDS:
+            return "whistle"
+        return self.ICONS.get(self.kind, "")
+
+    @property
+    def is_clock(self) -> bool:
+        return self.kind in CLOCK_KINDS
+
+    @property
+    def is_goal(self) -> bool:
+        return self.kind in self.GOAL_KINDS
+
+    @property
+    def is_key(self) -> bool:
+        return self.kind in self.KEY_KINDS
+
+
+CLOCK_KINDS = (
+    Entry.Kind.KICK_OFF,
+    Entry.Kind.HALF_TIME,
+    Entry.Kind.SECOND_HALF,
+    Entry.Kind.EXTRA_TIME,
+    Entry.Kind.EXTRA_HALF_TIME,
+    Entry.Kind.EXTRA_SECOND_HALF,
+    Entry.Kind.PENALTIES,
+    Entry.Kind.FULL_TIME,
+)
+
+
+class Update(models.Model):
+    """One row per change a fan must see, numbered 1, 2, 3… per match with no gaps.
+
+    The rendered fragment is stored with it: it is rendered once, sent to every fan, and replayed as is to a
+    client that reconnects with `since`.
+    """
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", _("Pubblicazione")
+        EDIT = "edit", _("Modifica")
+        DELETE = "delete", _("Cancellazione")
+        PIN = "pin", _("In evidenza")
+        STATUS = "status", _("Stato partita")
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="updates")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(max_length=10, choices=Action.choices)
+    entry_id = models.BigIntegerField(null=True, blank=True)
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("aggiornamento")
+        verbose_name_plural = _("registro aggiornamenti")
+        ordering = ["match", "seq"]
+        constraints = [models.UniqueConstraint(fields=["match", "seq"], name="update_seq_unique_per_match")]
+
+    def __str__(self):
+        return f"#{self.seq} {self.get_action_display()}"

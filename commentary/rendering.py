@@ -1,0 +1,58 @@
+"""Rendering of what fans see, shared by the pages and the live frames.
+
+One partial per thing (an entry, the scoreboard): the page includes it, a frame wraps it for an htmx
+out-of-band swap. There is no second copy of any markup.
+"""
+
+from django.template.loader import render_to_string
+
+from matches.models import Match
+
+from .models import Entry, Update
+from .selectors import feed_entries, key_entries, last_seq, match_facts
+
+FRAMES = "commentary/feed.html"
+
+
+def scoreboard_context(*, match: Match, entries: list[Entry] | None = None) -> dict:
+    """What the scoreboard partial needs; `entries` may be any superset of the key entries, in order."""
+    facts = match_facts(match=match, entries=key_entries(match=match) if entries is None else entries)
+    return {"match": match, "facts": facts}
+
+
+def render_update(*, match: Match, seq: int, action: str, entry: Entry | None, scoreboard: bool) -> str:
+    """The frame for one update: every top-level element carries data-seq."""
+    context = {"match": match, "seq": seq, "entry": entry}
+    parts = []
+    if action == Update.Action.PUBLISH:
+        parts.append(render_to_string(f"{FRAMES}#publish", context))
+    elif action == Update.Action.EDIT:
+        parts.append(render_to_string(f"{FRAMES}#replace", context))
+    elif action == Update.Action.DELETE:
+        parts.append(render_to_string(f"{FRAMES}#delete", context))
+    elif action == Update.Action.PIN:
+        parts.append(render_to_string(f"{FRAMES}#replace", context))
+    if action == Update.Action.PIN or (
+        entry is not None and entry.pinned and action != Update.Action.PUBLISH
+    ):
+        pinned = match.entries.filter(pinned=True).select_related("team", "player", "player2").first()
+        parts.append(render_to_string(f"{FRAMES}#pinned", {**context, "pinned": pinned}))
+    if scoreboard or action == Update.Action.STATUS:
+        parts.append(
+            render_to_string(f"{FRAMES}#frame-scoreboard", {**context, **scoreboard_context(match=match)})
+        )
+    return "".join(part.strip() for part in parts)
+
+
+def render_resync(*, match_id: int) -> tuple[int, str]:
+    """One frame that replaces the feed, the pinned entry and the scoreboard, for a client too far behind."""
+    match = Match.objects.with_teams().get(pk=match_id)
+    seq = last_seq(match=match)  # first the number, then the content: later updates replay idempotently
+    entries = feed_entries(match=match)
+    context = {
+        **scoreboard_context(match=match, entries=entries),
+        "seq": seq,
+        "entries": entries[::-1],
+        "pinned": next((e for e in entries if e.pinned), None),
+    }
+    return seq, render_to_string(f"{FRAMES}#resync", context).strip()

@@ -1,0 +1,117 @@
+"""Reads: what the entries of a match add up to (score, scorers, bookings, who is on the pitch)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Max
+
+from matches.models import LineupEntry, Match
+
+from .models import Entry, Update
+
+ENTRY_RELATED = ("team", "player", "player2", "author", "edited_by")
+
+
+@dataclass
+class Side:
+    score: int = 0
+    half_time_score: int = 0
+    goals: list[Entry] = field(default_factory=list)  # goals counted for this side (own goals included)
+    cards: list[Entry] = field(default_factory=list)
+    substitutions: list[Entry] = field(default_factory=list)
+    sent_off: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class MatchFacts:
+    home: Side
+    away: Side
+
+    @property
+    def sides(self):
+        return {"home": self.home, "away": self.away}
+
+
+def match_facts(*, match: Match, entries: Iterable[Entry]) -> MatchFacts:
+    """Fold a match's entries, in publication order, into the facts a scoreboard and a report show."""
+    sides = {"home": Side(), "away": Side()}
+    for entry in entries:
+        if entry.team_id is None:
+            continue
+        own = sides[match.team_side(entry.team_id)]
+        other = sides["away" if own is sides["home"] else "home"]
+        if entry.kind in Entry.GOAL_KINDS and not entry.overturned:
+            scoring = other if entry.kind == Entry.Kind.OWN_GOAL else own
+            scoring.score += 1
+            scoring.goals.append(entry)
+            if entry.period == Entry.Period.FIRST_HALF:
+                scoring.half_time_score += 1
+        elif entry.kind in Entry.CARD_KINDS and not entry.overturned:
+            own.cards.append(entry)
+            if entry.kind in Entry.SENDING_OFF_KINDS:
+                own.sent_off.append(entry)
+        elif entry.kind == Entry.Kind.SUBSTITUTION:
+            own.substitutions.append(entry)
+    return MatchFacts(home=sides["home"], away=sides["away"])
+
+
+def key_entries(*, match: Match) -> list[Entry]:
+    return list(match.entries.filter(kind__in=Entry.KEY_KINDS).select_related(*ENTRY_RELATED))
+
+
+def feed_entries(*, match: Match) -> list[Entry]:
+    return list(match.entries.select_related(*ENTRY_RELATED))
+
+
+def last_seq(*, match: Match) -> int:
+    return Update.objects.filter(match=match).aggregate(seq=Max("seq"))["seq"] or 0
+
+
+def lineups(*, match: Match) -> dict[str, dict[str, list[LineupEntry]]]:
+    """Starters and bench per side, in the order of the team sheet."""
+    result = {side: {"starters": [], "bench": []} for side in ("home", "away")}
+    for row in match.lineup.select_related("player"):
+        key = "starters" if row.role == LineupEntry.Role.STARTER else "bench"
+        result[match.team_side(row.team_id)][key].append(row)
+    return result
+
+
+@dataclass
+class Pitch:
+    """Who is where now, from the team sheets and the entries. Empty sheets: nothing is known."""
+
+    roles: dict[int, str]  # player id → starter/bench, for everyone on a team sheet
+    on: set[int]  # on the pitch
+    came_on: set[int]
+    sent_off: set[int]
+    booked: set[int]  # shown a yellow card that stands
+
+    def known(self, player_id: int) -> bool:
+        return player_id in self.roles
+
+
+def pitch(*, match: Match, entries: Iterable[Entry] | None = None) -> Pitch:
+    roles = dict(match.lineup.values_list("player_id", "role"))
+    facts = match_facts(match=match, entries=key_entries(match=match) if entries is None else entries)
+    on = players_on_pitch(
+        starters={p for p, r in roles.items() if r == LineupEntry.Role.STARTER}, facts=facts
+    )
+    came_on = {s.player2_id for side in facts.sides.values() for s in side.substitutions}
+    sent_off = {c.player_id for side in facts.sides.values() for c in side.sent_off}
+    booked = {
+        c.player_id for side in facts.sides.values() for c in side.cards if c.kind == Entry.Kind.YELLOW_CARD
+    }
+    return Pitch(roles=roles, on=on, came_on=came_on, sent_off=sent_off, booked=booked)
+
+
+def players_on_pitch(*, starters: set[int], facts: MatchFacts) -> set[int]:
+    """Player ids on the pitch now: the starters, plus who came on, less who went off or was sent off."""
+    on = set(starters)
+    for side in facts.sides.values():
+        for sub in side.substitutions:
+            on.discard(sub.player_id)
+            if sub.player2_id:
+                on.add(sub.player2_id)
+        for card in side.sent_off:
+            on.discard(card.player_id)
+    return on

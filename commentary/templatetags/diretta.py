@@ -1,0 +1,18 @@
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def icon(name: str, css: str = "") -> str:
+    """An icon of static/img/icons.svg, decorative: the text next to it says the same."""
+    if not name:
+        return ""
+    return format_html(
+        '<svg class="icon {}" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>',
+        css,
+        static("img/icons.svg"),
+        name,
+    )

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from commentary import desk
+from commentary import views as commentary_views
+from matches import views as matches_views
+
+urlpatterns = [
+    path("", matches_views.match_list, name="home"),
+    path("matches/<int:pk>/", commentary_views.match_detail, name="match-detail"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/desk/<int:pk>/", desk.desk, name="desk"),
+    path("admin/desk/<int:pk>/publish/", desk.desk_publish, name="desk-publish"),
+    path("admin/desk/<int:pk>/state/", desk.desk_state, name="desk-state"),
+    path("admin/desk/<int:pk>/clock/", desk.desk_clock, name="desk-clock"),
+    path("admin/desk/<int:pk>/stoppage/", desk.desk_stoppage, name="desk-stoppage"),
+    path("admin/desk/entries/<int:pk>/edit/", desk.entry_edit, name="desk-entry-edit"),
+    path("admin/desk/entries/<int:pk>/delete/", desk.entry_remove, name="desk-entry-delete"),
+    path("admin/desk/entries/<int:pk>/pin/", desk.entry_toggle_pin, name="desk-entry-pin"),
+    path("admin/desk/entries/<int:pk>/overturn/", desk.entry_overturn, name="desk-entry-overturn"),
+    path("admin/", admin.site.urls),
+]

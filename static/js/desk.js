@@ -1,0 +1,120 @@
+// The live desk: keyboard publishing, quick event buttons, player pickers that follow the kind, tools on
+// every entry (also on entries that other editors publish), and the clock in the minute fields.
+(function () {
+  "use strict";
+  const desk = document.querySelector("[data-desk]");
+  if (!desk || !window.htmx) return;
+
+  const GOALS = ["goal", "penalty_goal", "own_goal"];
+  const CARDS = ["yellow_card", "second_yellow", "red_card"];
+  // which picker each field offers, and what the second player means, for each kind
+  function pickers(kind) {
+    if (kind === "substitution") return { player: "on-pitch", player2: "bench", second: "on" };
+    if (CARDS.includes(kind)) return { player: "sheet", player2: null };
+    if (kind === "save") return { player: "on-pitch", player2: "on-pitch", second: "shooter" };
+    if (GOALS.includes(kind)) return { player: "on-pitch", player2: kind === "own_goal" ? null : "on-pitch", second: "assist" };
+    if (["chance", "woodwork"].includes(kind)) return { player: "on-pitch", player2: "on-pitch", second: "assist" };
+    if (["commentary"].includes(kind)) return { player: null, player2: null };
+    return { player: "on-pitch", player2: null };
+  }
+  const SECOND_LABELS = { on: "Entra", shooter: "Tiratore", assist: "Assist" };
+
+  function composer() { return document.getElementById("composer"); }
+
+  function fitToKind() {
+    const form = composer();
+    if (!form) return;
+    const kind = form.elements.kind.value;
+    const p = pickers(kind);
+    for (const name of ["player", "player2"]) {
+      const box = form.querySelector(`[data-field="${name}"]`);
+      box.hidden = !p[name];
+      if (p[name]) form.elements[name].setAttribute("list", `players-${p[name]}`);
+    }
+    const second = form.querySelector('[data-label-for="player2"]');
+    if (second && p.second) second.textContent = SECOND_LABELS[p.second];
+    const first = form.querySelector('[data-label-for="player"]');
+    if (first) first.textContent = kind === "substitution" ? "Esce" : kind === "save" ? "Portiere" : "Giocatore";
+    form.querySelector('[data-field="var_outcome"]').hidden = kind !== "var_check";
+  }
+
+  desk.addEventListener("change", (event) => { if (event.target.name === "kind") fitToKind(); });
+  desk.addEventListener("keydown", (event) => {
+    const form = event.target.form;
+    if (!form || form.id !== "composer") return;
+    const submit = (event.key === "Enter" && event.target.name === "kind") ||
+      (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.name === "text");
+    if (submit) { event.preventDefault(); form.requestSubmit(); }
+  });
+  desk.addEventListener("click", (event) => {
+    const quick = event.target.closest("[data-quick-kind]");
+    if (quick) {
+      const form = composer();
+      form.elements.kind.value = quick.dataset.quickKind;
+      fitToKind();
+      (form.querySelector('[data-field="player"]:not([hidden]) input') || form.elements.text).focus();
+    }
+    if (event.target.closest("[data-close-dialog]")) document.getElementById("edit-dialog").close();
+  });
+
+  // The composer comes back from the server after each publish: fit it and put the cursor in the kind.
+  desk.addEventListener("htmx:afterSwap", (event) => {
+    if (event.target.id === "composer" || event.detail.target?.id === "composer") {
+      fitToKind();
+      const form = composer();
+      const invalid = form.querySelector("[aria-invalid=true], .composer__error");
+      (invalid ? invalid.closest(".composer__field").querySelector("input,select,textarea") : form.elements.kind).focus();
+    }
+    if (event.detail.target?.id === "edit-dialog-body") {
+      const dialog = document.getElementById("edit-dialog");
+      if (!dialog.open) dialog.showModal();
+    }
+  });
+  document.body.addEventListener("entry-saved", () => document.getElementById("edit-dialog").close());
+
+  // Tools on each entry of the feed, also on entries that arrive through the socket.
+  const tools = document.getElementById("entry-tools");
+  function decorate() {
+    document.querySelectorAll("#feed article.entry").forEach((article) => {
+      if (article.querySelector(".desk-tools")) return;
+      const pk = article.id.replace("entry-", "");
+      const box = tools.content.firstElementChild.cloneNode(true);
+      box.querySelectorAll("[hx-get],[hx-post]").forEach((button) => {
+        for (const attr of ["hx-get", "hx-post"]) {
+          if (button.hasAttribute(attr)) button.setAttribute(attr, button.getAttribute(attr).replace("__pk__", pk));
+        }
+      });
+      const goal = GOALS.includes(article.dataset.kind) && !article.classList.contains("entry--overturned");
+      if (!goal) box.querySelector("[data-goal-only]").remove();
+      article.querySelector(".entry__body").appendChild(box);
+      htmx.process(box);
+    });
+  }
+  // After any update: new tools, and fresh clock buttons and pickers (another editor may have moved on).
+  let refresh = null;
+  const live = desk.querySelector("[data-live]");
+  live.addEventListener("htmx:wsAfterMessage", () => {
+    decorate();
+    clearTimeout(refresh);
+    refresh = setTimeout(() => htmx.trigger("#desk-state", "refresh"), 150);
+  });
+  decorate();
+  fitToKind();
+
+  // Minute fields follow the match clock until the editor types in them.
+  desk.addEventListener("input", (event) => {
+    if (["minute", "added_minute"].includes(event.target.name)) event.target.dataset.touched = "1";
+  });
+  const PERIODS = { first_half: [0, 45], second_half: [45, 90], extra_first_half: [90, 105], extra_second_half: [105, 120] };
+  setInterval(() => {
+    const board = document.getElementById("scoreboard");
+    const form = composer();
+    const period = board && PERIODS[board.dataset.status];
+    if (!form || !period || !board.dataset.periodStart) return;
+    const speed = Number(board.dataset.clockSpeed || 1);
+    const elapsed = Math.max(0, Math.floor(((Date.now() / 1000 - Number(board.dataset.periodStart)) * speed) / 60));
+    const minute = period[0] + elapsed + 1;
+    if (!form.elements.minute.dataset.touched) form.elements.minute.value = Math.min(minute, period[1]);
+    if (!form.elements.added_minute.dataset.touched) form.elements.added_minute.value = Math.max(0, minute - period[1]);
+  }, 5000);
+})();

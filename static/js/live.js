@@ -1,0 +1,138 @@
+// Diretta live page: keeps the update number, asks the server for what it missed, and makes new entries
+// arrive without moving what the reader is looking at. The frames themselves are swapped by htmx
+// (ws extension, out-of-band swaps); the contract is docs/PROTOCOL.md.
+(function () {
+  "use strict";
+  const live = document.querySelector("[data-live]");
+  if (!live || !window.htmx) return;
+
+  const FINAL_CODES = [1003, 1009, 4400, 4404, 4429];   // the server will not take this client back
+  const HTMX_RECONNECTS = [1006, 1011, 1012, 1013];    // the ws extension reconnects from these itself
+  const status = document.getElementById("live-status");
+  const announcer = document.getElementById("announcer");
+  const moreButton = document.getElementById("new-updates");
+  const baseTitle = document.title;
+  const feed = () => document.getElementById("feed");
+  const order = feed().dataset.order;
+  let seq = Number(feed().dataset.seq || 0);
+  let incoming = null;     // number of the frame being applied
+  let incomingResync = false;
+  let socket = null;
+  let pending = [];        // new entries held back while the reader is further down the page
+
+  // Back quickly after a restart, with jitter so thousands of pages do not reconnect in the same instant.
+  htmx.config.wsReconnectDelay = (retry) => Math.min(500 * 2 ** retry, 8000) * (0.5 + Math.random() / 2);
+
+  function setState(state) {
+    status.dataset.state = state;
+    status.textContent = status.dataset[state] || state;
+  }
+
+  live.addEventListener("htmx:wsConnecting", () => { if (status.dataset.state !== "live") setState("reconnecting"); });
+  live.addEventListener("htmx:wsOpen", (event) => {
+    socket = event.detail.socketWrapper;
+    socket.send(JSON.stringify({ since: seq }));
+    setState("live");
+  });
+  live.addEventListener("htmx:wsClose", (event) => {
+    const code = event.detail.event.code;
+    if (FINAL_CODES.includes(code)) { setState("stopped"); return; }
+    setState("reconnecting");
+    // 1000/1001/1005 (a proxy, a server's idle timeout, a graceful shutdown): come back all the same.
+    if (!HTMX_RECONNECTS.includes(code) && socket) {
+      setTimeout(() => socket.reconnect(), 500 + Math.random() * 1500);
+    }
+  });
+  window.addEventListener("offline", () => setState("reconnecting"));
+  window.addEventListener("online", () => { if (socket && status.dataset.state !== "live") socket.reconnect(); });
+
+  live.addEventListener("htmx:wsBeforeMessage", (event) => {
+    const message = event.detail.message;
+    const match = /data-seq="(\d+)"/.exec(message);
+    const number = match ? Number(match[1]) : 0;
+    const resync = /^<div id="feed"/.test(message);
+    if (!resync && number <= seq) { event.preventDefault(); return; }          // already applied
+    if (!resync && number > seq + 1) {                                        // a gap: ask again
+      event.preventDefault();
+      socket.send(JSON.stringify({ since: seq }));
+      return;
+    }
+    incoming = number;
+    incomingResync = resync;
+  });
+  live.addEventListener("htmx:wsAfterMessage", () => {
+    if (incoming === null) return;
+    seq = incoming;
+    incoming = null;
+    feed().dataset.seq = String(seq);
+    if (incomingResync && order === "oldest") {   // a resync frame comes newest first
+      const f = feed();
+      f.dataset.order = order;
+      Array.from(f.children).reverse().forEach((child) => f.appendChild(child));
+    }
+  });
+
+  // New entries: insert them ourselves, at the top or the bottom as the reader chose, never twice.
+  document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
+    // A publish frame is a wrapper around one <article>; a resync frame (a whole #feed) is left to htmx.
+    const article = event.detail.target.id === "feed" && event.detail.fragment.firstElementChild;
+    if (!article || article.tagName !== "ARTICLE") return;
+    event.detail.shouldSwap = false;
+    const existing = document.getElementById(article.id);
+    if (existing) { existing.replaceWith(article); return; }
+    const empty = document.getElementById("feed-empty");
+    if (empty) empty.remove();
+    if (order === "oldest") {
+      feed().append(article);
+    } else {
+      feed().prepend(article);
+      if (readerIsAway()) hold(article);
+    }
+    announce(article);
+  });
+
+  function readerIsAway() {
+    return feed().getBoundingClientRect().top < 0;
+  }
+
+  function hold(article) {
+    article.hidden = true;
+    pending.push(article);
+    moreButton.hidden = false;
+    moreButton.textContent = (pending.length === 1 ? moreButton.dataset.one : moreButton.dataset.many)
+      .replace("%s", pending.length);
+    document.title = `(${pending.length}) ${baseTitle}`;
+  }
+
+  function release(scroll) {
+    pending.forEach((article) => { article.hidden = false; });
+    pending = [];
+    moreButton.hidden = true;
+    document.title = baseTitle;
+    if (scroll) feed().scrollIntoView({ block: "start" });
+  }
+
+  moreButton.addEventListener("click", () => release(true));
+  window.addEventListener("scroll", () => { if (pending.length && !readerIsAway()) release(false); }, { passive: true });
+
+  function announce(article) {
+    const part = (selector) => (article.querySelector(selector)?.textContent || "").trim();
+    const text = [part(".entry__minute"), part(".entry__label"), part(".entry__headline"), part(".entry__text")]
+      .filter(Boolean).join(" — ");
+    announcer.textContent = text.slice(0, 300);
+  }
+
+  // The scoreboard's minute runs between updates, computed like the server does.
+  const PERIODS = { first_half: [0, 45], second_half: [45, 90], extra_first_half: [90, 105], extra_second_half: [105, 120] };
+  function tick() {
+    const board = document.getElementById("scoreboard");
+    const clock = board && board.querySelector("[data-clock]");
+    const period = board && PERIODS[board.dataset.status];
+    if (!clock || !period || !board.dataset.periodStart) return;
+    const speed = Number(board.dataset.clockSpeed || 1);
+    const elapsed = Math.max(0, Math.floor(((Date.now() / 1000 - Number(board.dataset.periodStart)) * speed) / 60));
+    const minute = period[0] + elapsed + 1;
+    clock.textContent = minute > period[1] ? `${period[1]}+${minute - period[1]}′` : `${minute}′`;
+  }
+  setInterval(tick, 5000);
+})();

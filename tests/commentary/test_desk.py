@@ -1,0 +1,179 @@
+"""The live desk through HTTP, as the browser's htmx calls it."""
+
+import pytest
+from django.urls import reverse
+
+from commentary import services
+from commentary.models import Entry, Update
+from matches.models import Match
+from tests.conftest import player
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def publish(client, match, **data):
+    return client.post(
+        reverse("desk-publish", args=[match.pk]),
+        {"kind": "commentary", "added_minute": 0, **data},
+        HTTP_HX_REQUEST="true",
+    )
+
+
+def test_desk_shows_scoreboard_clock_and_feed(desk_client, demo_match):
+    html = desk_client.get(reverse("desk", args=[demo_match.pk])).content.decode()
+    assert 'id="scoreboard"' in html and 'id="feed"' in html and 'id="composer"' in html
+    assert f'ws-connect="/ws/matches/{demo_match.pk}/"' in html
+    assert html.count('class="entry ') == demo_match.entries.count()
+
+
+def test_clock_buttons_follow_the_status(desk_client, match):
+    url = reverse("desk-clock", args=[match.pk])
+    html = desk_client.get(reverse("desk", args=[match.pk])).content.decode()
+    assert 'data-clock-kind="kick_off"' in html and 'data-clock-kind="half_time"' not in html
+    html = desk_client.post(url, {"kind": "kick_off"}).content.decode()
+    match.refresh_from_db()
+    assert match.status == Match.Status.FIRST_HALF
+    assert 'data-clock-kind="half_time"' in html and 'data-clock-kind="kick_off"' not in html
+    html = desk_client.post(url, {"kind": "full_time"}).content.decode()
+    assert 'class="errornote"' in html
+    assert Match.objects.get(pk=match.pk).status == Match.Status.FIRST_HALF
+
+
+def test_goal_by_shirt_number_moves_the_score(desk_client, editor, match):
+    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
+    response = publish(desk_client, match, kind="goal", minute=3, team="home", player="10", text="Rete!")
+    assert response.status_code == 200
+    assert "composer__error" not in response.content.decode()
+    goal = Entry.objects.get(kind="goal")
+    assert goal.player == player(match.home_team, 10) and goal.author == editor
+    match.refresh_from_db()
+    assert match.home_score == 1
+
+
+def test_player_found_by_a_few_letters_without_accents(desk_client, demo_match):
+    live = Match.objects.create(
+        competition=demo_match.competition,
+        home_team=demo_match.home_team,
+        away_team=demo_match.away_team,
+        kickoff=demo_match.kickoff,
+    )
+    from matches.services import lineup_set
+
+    for side in ("home", "away"):
+        rows = demo_match.lineup.filter(team=getattr(demo_match, f"{side}_team"))
+        lineup_set(
+            match=live,
+            team=getattr(demo_match, f"{side}_team"),
+            starters=[r.player for r in rows if r.role == "starter"],
+            bench=[r.player for r in rows if r.role == "bench"],
+        )
+    services.entry_publish(match=live, kind=Entry.Kind.KICK_OFF)
+    publish(desk_client, live, kind="yellow_card", minute=30, player="kolasinac")
+    card = Entry.objects.get(match=live, kind="yellow_card")
+    assert card.player.name == "Sead Kolašinac" and card.team == demo_match.away_team
+
+
+def test_substitution_pickers_offer_bench_then_drop_who_went_off(desk_client, match):
+    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
+    html = desk_client.get(reverse("desk-state", args=[match.pk])).content.decode()
+    bench = html[html.index('id="players-bench"') :]
+    bench = bench[: bench.index("</datalist>")]
+    assert "12 G12-" in bench and "10 G10-" not in bench
+    publish(desk_client, match, kind="substitution", minute=60, team="home", player="9", player2="12")
+    html = desk_client.get(reverse("desk-state", args=[match.pk])).content.decode()
+    on_pitch = html[html.index('id="players-on-pitch"') :]
+    on_pitch = on_pitch[: on_pitch.index("</datalist>")]
+    home = match.home_team.short_name
+    assert f"12 G12-{match.home_team.code} · {home}" in on_pitch
+    assert f"9 G9-{match.home_team.code} · {home}" not in on_pitch
+
+
+def test_errors_are_shown_next_to_the_field_and_nothing_is_saved(desk_client, match):
+    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
+    html = publish(desk_client, match, kind="goal", minute=5, team="home", player="99").content.decode()
+    assert 'id="id_player-error"' in html and "Nessun giocatore" in html
+    html = publish(desk_client, match, kind="commentary", text="").content.decode()
+    assert "Scrivi il testo" in html
+    assert Entry.objects.count() == 1
+
+
+def test_script_typed_by_an_editor_never_reaches_a_fan(desk_client, client, match):
+    publish(desk_client, match, text='<script>alert("x")</script>Occhio <b>qui</b>')
+    entry = Entry.objects.get()
+    assert "<script>" not in entry.text and "&lt;script&gt;" in entry.text and "<b>qui</b>" in entry.text
+    assert "<script>alert" not in Update.objects.get().html
+
+
+def test_stale_edit_is_refused_with_a_clear_message(desk_client, editor, django_user_model, match):
+    entry = services.entry_publish(match=match, text="Prima versione")
+    url = reverse("desk-entry-edit", args=[entry.pk])
+    form = desk_client.get(url).content.decode()
+    assert 'name="version" value="1"' in form
+    other = django_user_model.objects.create_user("collega", password="x-Secret-456", is_staff=True)
+    services.entry_update(entry=entry, editor=other, version=1, text="Versione del collega")
+    response = desk_client.post(
+        url, {"version": 1, "kind": "commentary", "added_minute": 0, "text": "La mia"}
+    )
+    assert "modificata da collega" in response.content.decode()
+    assert Entry.objects.get(pk=entry.pk).text == "Versione del collega"
+    ok = desk_client.post(url, {"version": 2, "kind": "commentary", "added_minute": 0, "text": "La mia, ora"})
+    assert ok.status_code == 204 and ok["HX-Trigger"] == "entry-saved"
+    entry.refresh_from_db()
+    assert entry.text == "La mia, ora" and entry.edited_by == editor
+
+
+def test_var_overturned_goal_stays_visible_and_the_score_drops(desk_client, match):
+    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
+    goal = services.entry_publish(
+        match=match, kind="goal", minute=20, team=match.away_team, player=player(match.away_team, 9)
+    )
+    desk_client.post(reverse("desk-entry-overturn", args=[goal.pk]))
+    match.refresh_from_db()
+    goal.refresh_from_db()
+    assert match.away_score == 0 and goal.overturned
+    assert Entry.objects.filter(kind="var_check", var_outcome="goal_overturned").exists()
+
+
+def test_pin_and_delete_from_the_desk(desk_client, match):
+    first = services.entry_publish(match=match, text="Uno")
+    second = services.entry_publish(match=match, text="Due")
+    desk_client.post(reverse("desk-entry-pin", args=[first.pk]))
+    desk_client.post(reverse("desk-entry-pin", args=[second.pk]))
+    assert list(Entry.objects.filter(pinned=True)) == [second]
+    desk_client.post(reverse("desk-entry-delete", args=[first.pk]))
+    assert not Entry.objects.filter(pk=first.pk).exists()
+
+
+DESK_URLS = [
+    ("get", "desk", "match"),
+    ("post", "desk-publish", "match"),
+    ("get", "desk-state", "match"),
+    ("post", "desk-clock", "match"),
+    ("post", "desk-stoppage", "match"),
+    ("get", "desk-entry-edit", "entry"),
+    ("post", "desk-entry-edit", "entry"),
+    ("post", "desk-entry-delete", "entry"),
+    ("post", "desk-entry-pin", "entry"),
+    ("post", "desk-entry-overturn", "entry"),
+]
+
+
+@pytest.mark.parametrize(("method", "name", "target"), DESK_URLS)
+def test_desk_urls_refuse_anyone_but_editors(client, django_user_model, match, method, name, target):
+    entry = services.entry_publish(match=match, text="Voce")
+    url = reverse(name, args=[match.pk if target == "match" else entry.pk])
+    anonymous = getattr(client, method)(url, {"kind": "kick_off", "text": "x"})
+    assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+    fan = django_user_model.objects.create_user("tifoso", password="x-Secret-789")
+    client.force_login(fan)
+    assert getattr(client, method)(url, {"kind": "kick_off", "text": "x"}).status_code == 403
+    staff = django_user_model.objects.create_user("staff", password="x-Secret-789", is_staff=True)
+    client.force_login(staff)
+    assert getattr(client, method)(url, {"kind": "kick_off", "text": "x"}).status_code == 403
+    assert Entry.objects.count() == 1 and Match.objects.get(pk=match.pk).status == "scheduled"

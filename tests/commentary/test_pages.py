@@ -1,0 +1,116 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from commentary import services
+from commentary.models import Entry
+from tests.conftest import make_match, player
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_groups_matches_by_state(client, demo_match):
+    live = make_match()
+    services.entry_publish(match=live, kind=Entry.Kind.KICK_OFF)
+    upcoming = make_match()
+    html = client.get("/").content.decode()
+    live_part, rest = html.split('id="group-upcoming"')
+    upcoming_part, finished_part = rest.split('id="group-finished"')
+    assert live.home_team.short_name in live_part
+    assert upcoming.home_team.short_name in upcoming_part
+    assert "Milan" in finished_part and "1–1" in finished_part
+
+
+def test_match_page_shows_scoreboard_feed_lineups_and_facts(client, demo_match):
+    response = client.get(reverse("match-detail", args=[demo_match.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    scoreboard = html[html.index('id="scoreboard"') : html.index("</section>", html.index('id="scoreboard"'))]
+    assert (
+        '<span data-score="home">1</span>' in scoreboard and '<span data-score="away">1</span>' in scoreboard
+    )
+    assert "Leão 3′" in scoreboard
+    assert "Koopmeiners 42′ rig." in scoreboard
+    feed = html[html.index('id="feed"') :]
+    assert feed.count('class="entry ') == demo_match.entries.count()
+    assert re.search(r'id="feed"[^>]*data-seq="\d+"', html)
+    # newest first: the final whistle comes before the kick-off
+    assert feed.index("entry--full_time") < feed.index("entry--kick_off")
+    assert "4-2-3-1" in html and "3-4-2-1" in html
+    assert "Stefano Pioli" in html and "Gian Piero Gasperini" in html
+    assert "Daniele Orsato" in html
+    assert html.count('class="booking"') == 5
+    assert html.count("mark--on") == 8 and html.count("mark--off") == 8
+
+
+def test_match_page_reads_oldest_first_on_request(client, demo_match):
+    html = client.get(reverse("match-detail", args=[demo_match.pk]), {"order": "oldest"}).content.decode()
+    feed = html[html.index('id="feed"') :]
+    assert feed.index("entry--kick_off") < feed.index("entry--full_time")
+
+
+def test_entry_text_is_never_executed(client, match):
+    services.entry_publish(match=match, text='<script>alert("x")</script><img src=x onerror=alert(1)>Testo')
+    html = client.get(reverse("match-detail", args=[match.pk])).content.decode()
+    assert "<script>alert" not in html and "<img" not in html
+    assert "&lt;script&gt;alert" in html and "Testo" in html
+
+
+def test_pinned_entry_is_shown_on_top(client, match):
+    entry = services.entry_publish(match=match, text="Formazioni ufficiali in arrivo")
+    services.entry_publish(match=match, text="Altro")
+    services.entry_pin(entry=entry, pinned=True)
+    html = client.get(reverse("match-detail", args=[match.pk])).content.decode()
+    assert html.index(f'id="pinned-entry-{entry.pk}"') < html.index('id="feed"')
+
+
+def test_unknown_match_is_404(client, db):
+    assert client.get(reverse("match-detail", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("entries", [5, 60])
+def test_match_page_query_count_does_not_grow_with_entries(client, django_assert_max_num_queries, entries):
+    match = make_match()
+    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
+    for i in range(entries):
+        kind = [Entry.Kind.COMMENTARY, Entry.Kind.CHANCE, Entry.Kind.GOAL][i % 3]
+        team = [match.home_team, match.away_team][i % 2]
+        scorer, assist = player(team, 2 + i % 9), player(team, 11)
+        services.entry_publish(
+            match=match,
+            kind=kind,
+            minute=i % 90 + 1,
+            text=f"Voce {i}",
+            team=team,
+            player=scorer,
+            player2=assist,
+        )
+    for team in (match.home_team, match.away_team):  # cards and substitutions, up to a match's limits
+        services.entry_publish(
+            match=match, kind=Entry.Kind.YELLOW_CARD, minute=50, team=team, player=player(team, 3)
+        )
+        for n in range(5):
+            services.entry_publish(
+                match=match,
+                kind=Entry.Kind.SUBSTITUTION,
+                minute=60 + n,
+                team=team,
+                player=player(team, 4 + n),
+                player2=player(team, 12 + n),
+            )
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("match-detail", args=[match.pk])).status_code == 200
+
+
+def test_home_query_count_is_bounded(client, django_assert_max_num_queries, demo_match):
+    for _ in range(5):
+        make_match()
+    with django_assert_max_num_queries(6):
+        client.get("/")
+
+
+def test_english_is_selectable(client, demo_match):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert 'lang="en"' in html

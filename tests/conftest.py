@@ -1,0 +1,92 @@
+import itertools
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from matches.models import Competition, LineupEntry, Match, Player, Team
+
+_counter = itertools.count(1)
+
+
+def make_team(name=None, players=16, **kwargs) -> Team:
+    n = next(_counter)
+    name = name or f"Squadra {n}"
+    team = Team.objects.create(
+        name=name, short_name=kwargs.pop("short_name", name), code=f"T{n % 100:02d}", **kwargs
+    )
+    Player.objects.bulk_create(
+        Player(team=team, name=f"Giocatore {i} {name}", known_as=f"G{i}-{team.code}", shirt_number=i)
+        for i in range(1, players + 1)
+    )
+    return team
+
+
+def make_match(*, with_lineups=True, **kwargs) -> Match:
+    competition, _ = Competition.objects.get_or_create(name="Serie Test", season="2025/26")
+    home = kwargs.pop("home_team", None) or make_team()
+    away = kwargs.pop("away_team", None) or make_team()
+    match = Match.objects.create(
+        competition=competition,
+        home_team=home,
+        away_team=away,
+        kickoff=kwargs.pop("kickoff", datetime(2025, 9, 14, 20, 45, tzinfo=ZoneInfo("Europe/Rome"))),
+        matchday=kwargs.pop("matchday", 3),
+        **kwargs,
+    )
+    if with_lineups:
+        for team in (home, away):
+            players = list(team.players.order_by("shirt_number"))
+            LineupEntry.objects.bulk_create(
+                [
+                    LineupEntry(match=match, team=team, player=p, role="starter", order=i)
+                    for i, p in enumerate(players[:11], 1)
+                ]
+                + [
+                    LineupEntry(match=match, team=team, player=p, role="bench", order=i)
+                    for i, p in enumerate(players[11:], 1)
+                ]
+            )
+    return match
+
+
+def player(team: Team, number: int) -> Player:
+    return team.players.get(shirt_number=number)
+
+
+@pytest.fixture
+def match(db) -> Match:
+    return make_match()
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("editor", password="x-Secret-123", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def demo_match(db) -> Match:
+    from commentary.demo.loader import demo_load
+
+    return demo_load()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Passwords are hashed for real, just not slowly (the browser tests' daphne keeps the default)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def italian_by_default():
+    """Each test starts in the site's default language, whatever the previous one switched to."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

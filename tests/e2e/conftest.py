@@ -1,0 +1,182 @@
+"""Browser tests: a real daphne serving the test database, Debian's Chromium driven by Playwright."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+CHROMIUM = "/usr/bin/chromium"
+# Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make between browser
+# steps are ordinary blocking ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def need(condition: bool, reason: str):
+    """Skip locally when something the test needs is absent; in CI, that is a failure."""
+    if not condition:
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI must provide it)")
+        pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url() -> str:
+    s = connection.settings_dict
+    if s["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{s['NAME']}"
+    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+class Daphne:
+    """One daphne process on the test database; can be killed and started again on the same port."""
+
+    def __init__(self, port: int | None = None, env: dict | None = None):
+        self.port = port or free_port()
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "DIRETTA_POLL_INTERVAL": "0.2",
+            **(env or {}),
+        }
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "Daphne":
+        daphne = str(Path(sys.executable).parent / "daphne")
+        self.process = subprocess.Popen(
+            [daphne, "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"daphne exited: {self.process.stderr.read().decode()[-2000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("daphne did not start within 20 s")
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def daphne(transactional_db):
+    server = Daphne().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    need(
+        Path(CHROMIUM).exists() or shutil.which("chromium") is not None,
+        "Debian's Chromium is not installed (apt-get install chromium)",
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="it-IT", timezone_id="Europe/Rome")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+class AdminClient:
+    """An editor's HTTP session against a running server: logs in and publishes through the admin form."""
+
+    def __init__(self, base_url: str, username: str, password: str):
+        import http.cookiejar
+        import urllib.request
+
+        self.base_url = base_url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self._post(
+            "/admin/login/?next=/admin/", {"username": username, "password": password, "next": "/admin/"}
+        )
+
+    def _csrf(self, path: str) -> str:
+        import re
+
+        html = self.opener.open(self.base_url + path, timeout=10).read().decode()
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+    def _post(self, path: str, data: dict) -> int:
+        import urllib.parse
+
+        token = self._csrf(path)
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
+        request = __import__("urllib.request").request.Request(
+            self.base_url + path, data=body, headers={"Referer": self.base_url + path}
+        )
+        with self.opener.open(request, timeout=10) as response:
+            return response.status
+
+    def publish(self, match, text: str) -> None:
+        self._post(
+            "/admin/commentary/entry/add/",
+            {
+                "match": match.pk,
+                "period": "pre_match",
+                "minute": "",
+                "added_minute": 0,
+                "kind": "commentary",
+                "text": text,
+                "_save": "1",
+            },
+        )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing():
+    """A separate daphne checks these passwords with the project's real hashers: keep them."""

@@ -1,0 +1,179 @@
+"""An editor runs a match from the desk with the keyboard while a fan watches in another browser context."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
+
+from commentary import services
+from commentary.models import Entry
+from tests.conftest import make_match
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "x-Secret-123"
+
+
+def make_editor(username: str) -> User:
+    user = User.objects.create_user(username, password=PASSWORD, is_staff=True, first_name=username.title())
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def log_in(page, daphne, username):
+    page.goto(f"{daphne.url}/admin/login/")
+    page.locator("#id_username").focus()
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("#user-tools")).to_be_visible()
+
+
+def tab_to(page, selector: str, limit: int = 80):
+    """Move the focus with the Tab key alone until it reaches `selector`."""
+    target = page.locator(selector)
+    for _ in range(limit):
+        if target.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def choose(page, select: str, option_label: str):
+    """Pick an option of a focused <select> by typing, as a keyboard user does."""
+    tab_to(page, select)
+    page.keyboard.type(option_label)
+    expect(page.locator(select)).to_have_value(re.compile(".+"))
+
+
+@pytest.fixture
+def desk_and_fan(browser, daphne):
+    match = make_match()
+    make_editor("giulia")
+    editor = browser.new_context(locale="it-IT", timezone_id="Europe/Rome")
+    fan = browser.new_context(locale="it-IT", timezone_id="Europe/Rome")
+    desk, fan_page = editor.new_page(), fan.new_page()
+    log_in(desk, daphne, "giulia")
+    desk.goto(f"{daphne.url}/admin/desk/{match.pk}/")
+    expect(desk.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
+    fan_page.goto(f"{daphne.url}/matches/{match.pk}/")
+    expect(fan_page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
+    yield match, desk, fan_page
+    editor.close()
+    fan.close()
+
+
+def test_editor_runs_the_match_with_the_keyboard_and_the_fan_follows(desk_and_fan):
+    match, desk, fan = desk_and_fan
+    home_code = match.home_team.code
+
+    tab_to(desk, "[data-clock-kind=kick_off]")
+    desk.keyboard.press("Enter")
+    expect(fan.locator("#feed article").first).to_have_class(re.compile("entry--kick_off"), timeout=1_000)
+    expect(fan.locator("#scoreboard")).to_contain_text("Primo tempo")
+
+    # a goal by shirt number: kind, team, player, then Enter on the kind
+    choose(desk, "#id_kind", "Gol")
+    choose(desk, "#id_team", match.home_team.short_name)
+    tab_to(desk, "#id_player")
+    desk.keyboard.type("10")
+    tab_to(desk, "#id_text")
+    desk.keyboard.type("Destro a giro, palla all'incrocio!")
+    desk.keyboard.press("Control+Enter")
+    expect(fan.locator("#scoreboard [data-score=home]")).to_have_text("1", timeout=1_000)
+    expect(fan.locator("#feed article").first).to_contain_text(f"G10-{home_code}")
+
+    # a booking
+    choose(desk, "#id_kind", "Ammonizione")
+    choose(desk, "#id_team", match.away_team.short_name)
+    tab_to(desk, "#id_player")
+    desk.keyboard.type("5")
+    tab_to(desk, "#id_kind")
+    desk.keyboard.press("Enter")
+    expect(fan.locator("#feed article").first).to_have_class(re.compile("entry--yellow_card"), timeout=1_000)
+
+    # a substitution: off 9, on 12
+    choose(desk, "#id_kind", "Sostituzione")
+    choose(desk, "#id_team", match.home_team.short_name)
+    tab_to(desk, "#id_player")
+    desk.keyboard.type("9")
+    tab_to(desk, "#id_player2")
+    desk.keyboard.type("12")
+    tab_to(desk, "#id_kind")
+    desk.keyboard.press("Enter")
+    expect(fan.locator("#feed article").first).to_contain_text(f"Entra G12-{home_code}", timeout=1_000)
+    assert Entry.objects.filter(match=match).count() == 4
+
+    # the composer is ready again, and the substituted player left the pickers
+    expect(desk.locator("#id_player")).to_have_value("")
+    expect(desk.locator(f'#players-on-pitch option[value^="9 G9-{home_code}"]')).to_have_count(0)
+    expect(desk.locator(f'#players-on-pitch option[value^="12 G12-{home_code}"]')).to_have_count(1)
+
+
+def test_field_error_is_shown_and_nothing_is_published(desk_and_fan):
+    match, desk, fan = desk_and_fan
+    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
+    choose(desk, "#id_kind", "Gol")
+    tab_to(desk, "#id_player")
+    desk.keyboard.type("99")
+    desk.keyboard.press("Shift+Tab")
+    tab_to(desk, "#id_kind")
+    desk.keyboard.press("Enter")
+    expect(desk.locator("#id_player-error")).to_contain_text("Nessun giocatore")
+    assert Entry.objects.filter(match=match).count() == 1
+
+
+def test_edit_delete_and_a_script_reach_the_fan_safely(desk_and_fan):
+    match, desk, fan = desk_and_fan
+    tab_to(desk, "#id_text")
+    desk.keyboard.type('<script>document.title="hacked"</script>Attenzione alle formazioni')
+    desk.keyboard.press("Control+Enter")
+    article = fan.locator("#feed article").first
+    expect(article).to_contain_text('<script>document.title="hacked"</script>', timeout=1_000)
+    assert fan.title() != "hacked"
+
+    entry = Entry.objects.get(match=match)
+    desk.locator(f"#entry-{entry.pk} .desk-tools button", has_text="Modifica").click()
+    dialog = desk.locator("#edit-dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator("#id_text").fill("Formazioni ufficiali tra poco")
+    dialog.locator("button[type=submit]").click()
+    expect(dialog).to_be_hidden()
+    expect(fan.locator(f"#entry-{entry.pk}")).to_contain_text("Formazioni ufficiali tra poco", timeout=1_000)
+
+    desk.on("dialog", lambda d: d.accept())
+    desk.locator(f"#entry-{entry.pk} .desk-tools button", has_text="Cancella").click()
+    expect(desk.locator("#desk-messages")).to_contain_text("Voce cancellata")
+    expect(fan.locator(f"#entry-{entry.pk}")).to_have_count(0, timeout=1_000)
+
+
+def test_second_editor_sees_entries_and_a_stale_edit_is_refused(desk_and_fan, browser, daphne):
+    match, desk, fan = desk_and_fan
+    make_editor("marco")
+    context = browser.new_context(locale="it-IT")
+    other = context.new_page()
+    log_in(other, daphne, "marco")
+    other.goto(f"{daphne.url}/admin/desk/{match.pk}/")
+    expect(other.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
+
+    tab_to(desk, "#id_text")
+    desk.keyboard.type("Scritta da Giulia")
+    desk.keyboard.press("Control+Enter")
+    entry_on_other = other.locator("#feed article").first
+    expect(entry_on_other).to_contain_text("Scritta da Giulia", timeout=1_000)
+    entry = Entry.objects.get(match=match)
+
+    # both open the entry; Giulia saves first, Marco's save is refused, not silently applied
+    desk.locator(f"#entry-{entry.pk} .desk-tools button", has_text="Modifica").click()
+    other.locator(f"#entry-{entry.pk} .desk-tools button", has_text="Modifica").click()
+    desk.locator("#edit-dialog #id_text").fill("Versione di Giulia")
+    desk.locator("#edit-dialog button[type=submit]").click()
+    expect(desk.locator("#edit-dialog")).to_be_hidden()
+    other.locator("#edit-dialog #id_text").fill("Versione di Marco")
+    other.locator("#edit-dialog button[type=submit]").click()
+    expect(other.locator("#edit-dialog .errornote")).to_contain_text("modificata da giulia")
+    expect(fan.locator(f"#entry-{entry.pk}")).to_contain_text("Versione di Giulia")
+    entry.refresh_from_db()
+    assert entry.text == "Versione di Giulia"
+    context.close()

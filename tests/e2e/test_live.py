@@ -1,0 +1,136 @@
+"""A fan's page in Chromium against a real daphne: it follows the match by itself."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from commentary import services
+from commentary.models import Entry
+from tests.conftest import make_match, player
+from tests.e2e.conftest import AdminClient
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_live(page, daphne, match):
+    page.goto(f"{daphne.url}/matches/{match.pk}/")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
+
+
+def feed_texts(page):
+    return page.locator("#feed .entry__text").all_inner_texts()
+
+
+def test_fan_page_receives_entries_and_the_score_moves(page, daphne, editor):
+    match = make_match()
+    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF, text="Si parte!")
+    open_live(page, daphne, match)
+    expect(page.locator("#scoreboard [data-score=home]")).to_have_text("0")
+
+    # an editor publishing through the server the fan is connected to (HTTP → service → hub → socket)
+    AdminClient(daphne.url, "editor", "x-Secret-123").publish(match, "Prima azione pericolosa")
+    expect(page.locator("#feed article").first).to_contain_text("Prima azione pericolosa", timeout=1_000)
+
+    # and a write from another process (here, the test's), which the hub's database poll brings
+
+    services.entry_publish(
+        match=match,
+        kind=Entry.Kind.GOAL,
+        minute=3,
+        team=match.home_team,
+        player=player(match.home_team, 10),
+        text="Destro sul secondo palo!",
+    )
+    expect(page.locator("#scoreboard [data-score=home]")).to_have_text("1", timeout=2_000)
+    expect(page.locator("#scoreboard")).to_contain_text("G10-")
+    assert page.locator("#feed article").count() == 3
+    # the newest is on top and was announced to screen readers
+    expect(page.locator("#feed article").first).to_have_class(re.compile("entry--goal"))
+    expect(page.locator("#announcer")).to_contain_text("Destro sul secondo palo")
+
+
+def test_edit_and_delete_reach_the_fan(page, daphne):
+    match = make_match()
+    entry = services.entry_publish(match=match, text="Testo con un refuso")
+    open_live(page, daphne, match)
+    services.entry_update(entry=entry, text="Testo corretto")
+    expect(page.locator(f"#entry-{entry.pk}")).to_contain_text("Testo corretto", timeout=2_000)
+    services.entry_delete(entry=entry)
+    expect(page.locator(f"#entry-{entry.pk}")).to_have_count(0, timeout=2_000)
+
+
+def test_offline_page_catches_up_once_and_in_order(page, daphne):
+    match = make_match()
+    services.entry_publish(match=match, text="Prima della disconnessione")
+    open_live(page, daphne, match)
+    daphne.kill()  # the fan's connection drops, as on a flaky mobile network
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "reconnecting", timeout=5_000)
+    for text in ("Uno mentre eri via", "Due mentre eri via", "Tre mentre eri via"):
+        services.entry_publish(match=match, text=text)
+    daphne.start()
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=15_000)
+    expect(page.locator("#feed article")).to_have_count(4, timeout=5_000)
+    assert feed_texts(page) == [
+        "Tre mentre eri via",
+        "Due mentre eri via",
+        "Uno mentre eri via",
+        "Prima della disconnessione",
+    ]
+
+
+def test_browser_offline_then_online_shows_missed_entries_once(page, daphne):
+    match = make_match()
+    open_live(page, daphne, match)
+    page.context.set_offline(True)
+    for text in ("Primo", "Secondo", "Terzo"):
+        services.entry_publish(match=match, text=text)
+    page.context.set_offline(False)
+    expect(page.locator("#feed article")).to_have_count(3, timeout=10_000)
+    page.wait_for_timeout(1_000)  # anything duplicated would have arrived by now
+    assert feed_texts(page) == ["Terzo", "Secondo", "Primo"]
+
+
+def test_scrolled_reader_is_not_moved_and_gets_a_new_updates_button(page, daphne):
+    match = make_match()
+    for i in range(25):
+        services.entry_publish(match=match, text=f"Voce di riempimento numero {i} " + "bla " * 30)
+    page.set_viewport_size({"width": 400, "height": 700})
+    open_live(page, daphne, match)
+    page.mouse.wheel(0, 2500)
+    page.wait_for_timeout(300)
+    anchor = page.locator("#" + page.locator("#feed article").nth(12).get_attribute("id"))
+    before = anchor.bounding_box()["y"]
+    services.entry_publish(match=match, text="Novità mentre leggi")
+    services.entry_publish(match=match, text="Altra novità")
+    button = page.locator("#new-updates")
+    expect(button).to_be_visible(timeout=2_000)
+    expect(button).to_contain_text("2")
+    expect(page).to_have_title(re.compile(r"^\(2\) "))
+    assert abs(anchor.bounding_box()["y"] - before) < 2
+    button.click()
+    expect(page.locator("#feed article").first).to_contain_text("Altra novità")
+    expect(page.locator("#feed article").first).to_be_in_viewport()
+    expect(button).to_be_hidden()
+    assert not page.title().startswith("(")
+
+
+def test_oldest_first_reader_gets_new_entries_at_the_bottom(page, daphne):
+    match = make_match()
+    services.entry_publish(match=match, text="La prima")
+    page.goto(f"{daphne.url}/matches/{match.pk}/?order=oldest")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
+    services.entry_publish(match=match, text="L'ultima")
+    expect(page.locator("#feed article").last).to_contain_text("L'ultima", timeout=2_000)
+
+
+def test_finished_match_page_opens_no_socket(page, daphne):
+    match = make_match()
+    for kind in (Entry.Kind.KICK_OFF, Entry.Kind.HALF_TIME, Entry.Kind.SECOND_HALF, Entry.Kind.FULL_TIME):
+        services.entry_publish(match=match, kind=kind)
+    sockets = []
+    page.on("websocket", lambda ws: sockets.append(ws))
+    page.goto(f"{daphne.url}/matches/{match.pk}/")
+    page.wait_for_timeout(500)
+    assert sockets == []
+    expect(page.locator("#scoreboard")).to_contain_text("Finale")
