@@ -8,6 +8,8 @@ from matches import views as matches_views
 urlpatterns = [
     path("", matches_views.match_list, name="home"),
     path("matches/<int:pk>/", commentary_views.match_detail, name="match-detail"),
+    path("", include("matches.urls")),
+    path("", include("commentary.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/desk/<int:pk>/", desk.desk, name="desk"),
     path("admin/desk/<int:pk>/publish/", desk.desk_publish, name="desk-publish"),

@@ -1,0 +1,3 @@
+"""The read-only JSON API and the Atom feeds."""
+
+urlpatterns: list = []

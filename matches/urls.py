@@ -1,0 +1,3 @@
+"""Public pages of the football world: competitions, matchdays, teams, search."""
+
+urlpatterns: list = []
