@@ -87,6 +87,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/ yet
     # IMMEDIATE: a write transaction takes the lock at BEGIN, so two writers queue instead of one failing
     # half-way with "database is locked"; WAL lets readers (the fans' pages) go on meanwhile.
     # Tests use a file, not memory: the browser tests' daphne and the other-process tests open it too.
