@@ -20,6 +20,7 @@ setup: $(VENV)/.installed
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo
+	$(PY) manage.py import_football_json matches/data/openfootball/it.1.json --squads -v0
 
 ## Set up, load the demo match, replay it live and serve Diretta with daphne on http://$(HOST):$(PORT)
 run: setup

@@ -1,13 +1,17 @@
 """Writes to the football world: squads and line-ups."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
-from .models import LineupEntry, Match, Player, Team
-from .squads import SquadPlayer, known_as
+from .football_json import Fixture, TeamResolver, parse_football_json, squad_file_team_name, team_spec
+from .models import Competition, LineupEntry, Match, Player, Team
+from .squads import SquadPlayer, known_as, parse_squad
 from .tabellino import ResolvedTabellino
 
 
@@ -121,3 +125,180 @@ def tabellino_apply(*, match: Match, resolved: ResolvedTabellino) -> None:
         if resolved.tabellino.referee is not None:
             match.referee = resolved.tabellino.referee
             match.save(update_fields=["referee"])
+
+
+@dataclass
+class ImportReport:
+    """What a fixtures-and-results import did; `warnings` lists what it found but chose not to change."""
+
+    competition: Competition
+    competition_created: bool = False
+    teams_created: list[Team] = field(default_factory=list)
+    teams_found: list[Team] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.competition_created or self.teams_created or self.created or self.updated)
+
+
+def football_json_import(*, data: dict, competition_name: str, season: str) -> ImportReport:
+    """Create or complete a competition's fixtures and results from football.json data; idempotent.
+
+    Teams are matched to existing ones (see TeamResolver), else created from our team table. A fixture is
+    the pair (home team, away team) within the competition (replays aside), so a match that already exists,
+    such as one followed live, is completed and never duplicated: its matchday is set if missing, and its
+    score and status only while it has no score. A stored score is never overwritten (it may come from the
+    commentary); a disagreement is reported as a warning. Raises FootballJsonError on malformed data.
+    """
+    fixtures = parse_football_json(data)
+    with transaction.atomic():
+        competition, competition_created = Competition.objects.get_or_create(
+            name=competition_name, season=season
+        )
+        report = ImportReport(competition=competition, competition_created=competition_created)
+        teams = _teams_for(names=[name for f in fixtures for name in (f.team1, f.team2)], report=report)
+        existing: dict[tuple[int, int], list[Match]] = {}
+        for match in Match.objects.filter(competition=competition, replay_of__isnull=True).order_by(
+            "kickoff", "pk"
+        ):
+            existing.setdefault((match.home_team_id, match.away_team_id), []).append(match)
+        new = []
+        for fixture in fixtures:
+            home, away = teams[fixture.team1], teams[fixture.team2]
+            match = _claim(existing.get((home.pk, away.pk), []), fixture)
+            if match is None:
+                new.append(_new_match(competition=competition, home=home, away=away, fixture=fixture))
+            elif _complete(match=match, fixture=fixture, warnings=report.warnings):
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        Match.objects.bulk_create(new)
+        report.created = len(new)
+    return report
+
+
+def _teams_for(*, names: Iterable[str], report: ImportReport) -> dict[str, Team]:
+    resolver = TeamResolver.from_db()
+    teams: dict[str, Team] = {}
+    for name in dict.fromkeys(names):
+        team = resolver.resolve(name)
+        if team is None:
+            team = Team.objects.create(**team_spec(name).create_kwargs())
+            resolver.add(team)
+            report.teams_created.append(team)
+        elif team not in report.teams_found and team not in report.teams_created:
+            report.teams_found.append(team)
+        teams[name] = team
+    return teams
+
+
+def _claim(candidates: list[Match], fixture: Fixture) -> Match | None:
+    """The stored match a fixture is, taken off the candidates: same matchday first, then same day."""
+    if not candidates:
+        return None
+    day = fixture.kickoff.date()
+    for same in (
+        lambda m: fixture.matchday is not None and m.matchday == fixture.matchday,
+        lambda m: timezone.localtime(m.kickoff, fixture.kickoff.tzinfo).date() == day,
+    ):
+        for match in candidates:
+            if same(match):
+                candidates.remove(match)
+                return match
+    return candidates.pop(0)
+
+
+def _new_match(*, competition: Competition, home: Team, away: Team, fixture: Fixture) -> Match:
+    match = Match(
+        competition=competition,
+        matchday=fixture.matchday,
+        round_name=fixture.round_name,
+        home_team=home,
+        away_team=away,
+        kickoff=fixture.kickoff,
+    )
+    if fixture.score is not None:
+        _set_result(match, fixture)
+    return match
+
+
+def _set_result(match: Match, fixture: Fixture) -> None:
+    match.status = Match.Status.FINISHED
+    match.home_score, match.away_score = fixture.score
+    if fixture.half_time is not None:
+        match.home_score_half_time, match.away_score_half_time = fixture.half_time
+
+
+def _complete(*, match: Match, fixture: Fixture, warnings: list[str]) -> bool:
+    """Fill in what the stored match lacks; tell whether anything changed."""
+    fields = []
+    if match.matchday is None and fixture.matchday is not None:
+        match.matchday = fixture.matchday
+        fields.append("matchday")
+    if not match.round_name and fixture.round_name:
+        match.round_name = fixture.round_name
+        fields.append("round_name")
+    if match.kickoff != fixture.kickoff:
+        warnings.append(
+            gettext(
+                "%(match)s: calcio d'inizio salvato %(stored)s, nel file %(file)s; tenuto quello salvato."
+            )
+            % {
+                "match": match,
+                "stored": timezone.localtime(match.kickoff).strftime("%Y-%m-%d %H:%M"),
+                "file": timezone.localtime(fixture.kickoff).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+    if fixture.score is not None:
+        if match.home_score is None and match.away_score is None:
+            if match.is_live:
+                warnings.append(gettext("%(match)s è in corso: risultato non importato.") % {"match": match})
+            else:
+                _set_result(match, fixture)
+                fields += ["status", "home_score", "away_score"]
+                if fixture.half_time is not None:
+                    fields += ["home_score_half_time", "away_score_half_time"]
+        elif (match.home_score, match.away_score) != fixture.score:
+            warnings.append(
+                gettext("%(match)s: risultato salvato %(stored)s, nel file %(file)s; tenuto quello salvato.")
+                % {
+                    "match": match,
+                    "stored": f"{match.home_score}–{match.away_score}",
+                    "file": "–".join(map(str, fixture.score)),
+                }
+            )
+    if fields:
+        match.save(update_fields=fields)
+    return bool(fields)
+
+
+@dataclass
+class SquadsReport:
+    imported: list[tuple[Team, int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def squad_files_import(*, paths: Iterable[Path]) -> SquadsReport:
+    """Import openfootball squad files (`=  AC Milan - Italian Serie A 2023/24`, then one player a line)
+    into the teams they name, matched like the fixtures' teams; a file naming no team of ours is skipped
+    with a warning. A player's existing `known_as` (perhaps an editor's choice) is kept."""
+    report = SquadsReport()
+    resolver = TeamResolver.from_db()
+    for path in sorted(paths):
+        text = Path(path).read_text(encoding="utf-8")
+        name = squad_file_team_name(text)
+        team = resolver.resolve(name) if name else None
+        if team is None:
+            report.warnings.append(
+                gettext("%(file)s: nessuna squadra corrisponde a «%(name)s».")
+                % {"file": Path(path).name, "name": name or "?"}
+            )
+            continue
+        kept = dict(team.players.exclude(known_as="").values_list("name", "known_as"))
+        players = squad_import(team=team, players=parse_squad(text), known_as_overrides=kept)
+        report.imported.append((team, len(players)))
+    return report

@@ -11,12 +11,12 @@ lists every name it cannot match, or could match to several players, instead of 
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
 from .models import Match, Player, Team
+from .names import fold
 
 
 class TabellinoError(ValueError):
@@ -490,17 +490,6 @@ def _chronological(event: Substitution | Goal | SendingOff) -> tuple[bool, int, 
 
 
 # --- Matching the names to the squads ----------------------------------------------------------------------
-
-_FOLD_LETTERS = str.maketrans(
-    {"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"}
-)
-
-
-def fold(text: str) -> str:
-    """Compare names as an editor reads them: "Leão" = "leao", "Kolašinac" = "Kolasinac", "Loftus-Cheek"."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD_LETTERS))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+|_", " ", text).split())
 
 
 @dataclass(frozen=True)

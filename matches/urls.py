@@ -1,3 +1,13 @@
 """Public pages of the football world: competitions, matchdays, teams, search."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("competitions/", views.competition_list, name="competition-list"),
+    path("competitions/<int:pk>/", views.competition_detail, name="competition-detail"),
+    path("competitions/<int:pk>/matchdays/<int:number>/", views.matchday_detail, name="matchday-detail"),
+    path("teams/<int:pk>/", views.team_detail, name="team-detail"),
+    path("search/", views.search, name="search"),
+]
