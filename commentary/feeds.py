@@ -1,0 +1,190 @@
+"""Atom feeds: a match's commentary, a competition's results.
+
+Entries' ids are tag: URIs (RFC 4151) made from the site's host, the day the thing was first published and its
+primary key, so a reader keeps recognising an entry after an edit (only `updated` moves).
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from matches.models import Competition, Match
+
+from .models import Entry
+from .selectors import match_facts
+
+MATCH_FEED_MAX_ENTRIES = 500  # a long match has a couple of hundred; the cap only guards the server
+RESULTS_FEED_MAX_MATCHES = 50
+
+
+@dataclass
+class FeedSource:
+    """What a feed is about, and the host its ids are minted under (taken from the request)."""
+
+    obj: Match | Competition
+    authority: str
+
+
+@dataclass
+class FeedItem:
+    obj: Entry | Match
+    id: str
+
+
+def _authority(request) -> str:
+    return urlsplit(f"//{request.get_host()}").hostname or "localhost"
+
+
+def _tag(authority: str, when: datetime | str, specific: str) -> str:
+    day = when if isinstance(when, str) else when.astimezone(UTC).date().isoformat()
+    return f"tag:{authority},{day}:diretta/{specific}"
+
+
+def _matchday(match: Match) -> str:
+    if match.matchday:
+        return _("%(day)sª giornata") % {"day": match.matchday}
+    return match.round_name
+
+
+class AtomFeed(Feed):
+    feed_type = Atom1Feed
+    author_name = "Diretta"
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"  # public data, for readers running in a browser
+        return response
+
+    def item_title(self, item: FeedItem) -> str:
+        raise NotImplementedError
+
+    def item_guid(self, item: FeedItem) -> str:
+        return item.id
+
+    def item_guid_is_permalink(self, item: FeedItem) -> bool:
+        return False
+
+
+class MatchFeed(AtomFeed):
+    """A match's live blog, newest entry first."""
+
+    def get_object(self, request, pk: int) -> FeedSource:
+        return FeedSource(get_object_or_404(Match.objects.with_teams(), pk=pk), _authority(request))
+
+    def title(self, source: FeedSource) -> str:
+        return _("%(home)s – %(away)s: la cronaca") % {
+            "home": source.obj.home_team.short_name,
+            "away": source.obj.away_team.short_name,
+        }
+
+    def subtitle(self, source: FeedSource) -> str:
+        match = source.obj
+        return " · ".join(part for part in (str(match.competition), _matchday(match), match.venue) if part)
+
+    def link(self, source: FeedSource) -> str:
+        return source.obj.get_absolute_url()
+
+    def feed_guid(self, source: FeedSource) -> str:
+        return _tag(source.authority, source.obj.kickoff, f"match/{source.obj.pk}")
+
+    def items(self, source: FeedSource) -> list[FeedItem]:
+        match = source.obj
+        entries = match.entries.select_related("player").order_by("-pk")[:MATCH_FEED_MAX_ENTRIES]
+        return [
+            FeedItem(entry, _tag(source.authority, entry.created_at, f"match/{match.pk}/entry/{entry.pk}"))
+            for entry in entries
+        ]
+
+    def item_title(self, item: FeedItem) -> str:
+        entry = item.obj
+        parts = [entry.minute_label, entry.get_kind_display()]
+        if entry.player is not None:
+            parts.append(entry.player.display_name)
+        return " · ".join(part for part in parts if part)
+
+    def item_description(self, item: FeedItem) -> str | None:
+        return item.obj.text or None  # already sanitised HTML, sent as <summary type="html">
+
+    def item_link(self, item: FeedItem) -> str:
+        # the entry's match is the feed's (the related manager hands it over, no query)
+        return f"{item.obj.match.get_absolute_url()}#entry-{item.obj.pk}"
+
+    def item_pubdate(self, item: FeedItem) -> datetime:
+        return item.obj.created_at
+
+    def item_updateddate(self, item: FeedItem) -> datetime:
+        return item.obj.edited_at or item.obj.created_at
+
+    def item_categories(self, item: FeedItem) -> list[str]:
+        return [item.obj.kind]
+
+
+class CompetitionResultsFeed(AtomFeed):
+    """A competition's finished matches, newest first: "Milan 1–1 Atalanta"."""
+
+    def get_object(self, request, pk: int) -> FeedSource:
+        return FeedSource(get_object_or_404(Competition, pk=pk), _authority(request))
+
+    def title(self, source: FeedSource) -> str:
+        return _("%(competition)s: i risultati") % {"competition": source.obj}
+
+    def link(self, source: FeedSource) -> str:
+        try:  # the competition's page, once the season pages have one
+            return reverse("competition-detail", args=[source.obj.pk])
+        except NoReverseMatch:
+            return reverse("home")
+
+    def feed_guid(self, source: FeedSource) -> str:
+        season = source.obj.season[:4]
+        return _tag(source.authority, season if season.isdigit() else "2024", f"competition/{source.obj.pk}")
+
+    def items(self, source: FeedSource) -> list[FeedItem]:
+        matches = list(
+            Match.objects.with_teams()
+            .filter(competition=source.obj, status=Match.Status.FINISHED)
+            .order_by("-kickoff", "-pk")[:RESULTS_FEED_MAX_MATCHES]
+        )
+        goals: dict[int, list[Entry]] = {match.pk: [] for match in matches}
+        for goal in Entry.objects.filter(
+            match__in=matches, kind__in=Entry.GOAL_KINDS, overturned=False
+        ).select_related("player"):
+            goals[goal.match_id].append(goal)
+        for match in matches:
+            match.feed_goals = goals[match.pk]
+        return [
+            FeedItem(match, _tag(source.authority, match.kickoff, f"match/{match.pk}/result"))
+            for match in matches
+        ]
+
+    def item_title(self, item: FeedItem) -> str:
+        match = item.obj
+        home, away = match.home_team.short_name, match.away_team.short_name
+        if match.has_score:
+            return f"{home} {match.home_score}–{match.away_score} {away}"
+        return f"{home} – {away}"
+
+    def item_description(self, item: FeedItem) -> str:
+        """Matchday, venue and scorers, as plain text escaped for <summary type="html">."""
+        match = item.obj
+        facts = match_facts(match=match, entries=match.feed_goals)
+        scorers = []
+        for goal in sorted(facts.home.goals + facts.away.goals, key=lambda e: e.pk):
+            note = {Entry.Kind.PENALTY_GOAL: _("rig."), Entry.Kind.OWN_GOAL: _("aut.")}.get(goal.kind, "")
+            scorers.append(" ".join(p for p in (goal.player.display_name, goal.minute_label, note) if p))
+        parts = [_matchday(match), match.venue]
+        if scorers:
+            parts.append(_("Marcatori") + ": " + ", ".join(scorers))
+        return escape(" · ".join(part for part in parts if part))
+
+    def item_link(self, item: FeedItem) -> str:
+        return item.obj.get_absolute_url()
+
+    def item_updateddate(self, item: FeedItem) -> datetime:
+        return item.obj.kickoff
