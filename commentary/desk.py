@@ -335,6 +335,17 @@ def entry_overturn(request, pk: int):
     return _message(request, _("Gol annullato dal VAR: punteggio ricalcolato."), level="success")
 
 
+@require_POST
+@editor_required
+def desk_summary(request, pk: int):
+    match = _match(pk)
+    try:
+        services.match_summary_set(match=match, summary=request.POST.get("summary", ""))
+    except ValidationError as e:
+        return _message(request, e.messages[0])
+    return _message(request, _("Sintesi salvata."), level="success")
+
+
 def _version(request) -> int | None:
     try:
         return int(request.POST["version"])

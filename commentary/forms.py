@@ -1,13 +1,13 @@
 """The live desk's forms. They collect and resolve input; the rules live in commentary.services."""
 
 import re
-import unicodedata
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from matches.models import Match, Player
+from matches.names import fold
 
 from .models import CLOCK_KINDS, Entry
 from .selectors import Pitch
@@ -18,12 +18,6 @@ Kind = Entry.Kind
 # for the others it is someone on the pitch. The player coming on comes from the bench.
 SHEET_KINDS = Entry.CARD_KINDS
 COMPOSER_KINDS = [(k, label) for k, label in Kind.choices if k not in CLOCK_KINDS and k != Kind.STOPPAGE_TIME]
-
-
-def normalise(text: str) -> str:
-    """'Leão' and 'leao', 'Kolašinac' and 'KOLASINAC' compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 
 
 def player_label(player: Player, match: Match) -> str:
@@ -42,18 +36,14 @@ def resolve_player(text: str, candidates: list[Player], match: Match) -> Player:
     number = re.match(r"^(\d{1,3})\b\s*(.*)$", text)
     if number:
         found = [p for p in candidates if p.shirt_number == int(number.group(1))]
-        rest = normalise(number.group(2).split("·")[0])
+        rest = fold(number.group(2).split("·")[0])
         if rest:
-            found = [
-                p for p in found if rest in normalise(p.name) or rest in normalise(p.display_name)
-            ] or found
+            found = [p for p in found if rest in fold(p.name) or rest in fold(p.display_name)] or found
     else:
-        wanted = normalise(text.split("·")[0])
-        found = [p for p in candidates if normalise(p.display_name) == wanted or normalise(p.name) == wanted]
+        wanted = fold(text.split("·")[0])
+        found = [p for p in candidates if fold(p.display_name) == wanted or fold(p.name) == wanted]
         if not found:
-            found = [
-                p for p in candidates if wanted in normalise(p.name) or wanted in normalise(p.display_name)
-            ]
+            found = [p for p in candidates if wanted in fold(p.name) or wanted in fold(p.display_name)]
     if len(found) == 1:
         return found[0]
     if not found:

@@ -439,3 +439,15 @@ def goal_overturn(*, entry: Entry, editor=None, text: str = "") -> Entry:
             text=text,
             author=editor,
         )
+
+
+def match_summary_set(*, match: Match, summary: str) -> Match:
+    """The editor's summary of the match, shown on its page (plain text, paragraphs kept)."""
+    summary = summary.strip()
+    if len(summary) > MAX_TEXT_LENGTH:
+        raise ValidationError(
+            {"summary": _("La sintesi supera i %(max)d caratteri.") % {"max": MAX_TEXT_LENGTH}}
+        )
+    Match.objects.filter(pk=match.pk).update(summary=summary)
+    match.summary = summary
+    return match

@@ -1,12 +1,21 @@
 from collections import defaultdict
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import condition
 
 from matches.models import Match
 
-from .models import Entry
+from .models import Entry, Update
 from .rendering import scoreboard_context
+from .report import json_ld, place_players, timeline
 from .selectors import MatchFacts, feed_entries, last_seq, lineups
 
 
@@ -29,6 +38,36 @@ def _player_marks(facts: MatchFacts) -> dict[int, list[dict]]:
     return marks
 
 
+def _match_version(request, pk: int) -> str | None:
+    """The page's ETag: it changes with every update of the match, and with what the reader asked for."""
+    match = Match.objects.filter(pk=pk).values("status").first()
+    if match is None:
+        return None
+    return "-".join(
+        str(part)
+        for part in (
+            pk,
+            last_seq(match=Match(pk=pk)),
+            get_language(),
+            match["status"],
+            request.GET.get("order", ""),
+            request.GET.get("filter", ""),
+            request.path,
+        )
+    )
+
+
+def _last_modified(request, pk: int):
+    update = Update.objects.filter(match_id=pk).order_by("-seq").values("created_at").first()
+    return update["created_at"] if update else None
+
+
+def _archive(match: Match) -> bool:
+    """A finished (or abandoned) match's page is an archive: it opens no socket, it reads from the start."""
+    return match.status in (Match.Status.FINISHED, Match.Status.ABANDONED)
+
+
+@condition(etag_func=_match_version, last_modified_func=_last_modified)
 def match_detail(request, pk: int):
     match = get_object_or_404(Match.objects.with_teams(), pk=pk)
     # The sequence number first, the entries second: an update landing in between is replayed to the
@@ -46,20 +85,94 @@ def match_detail(request, pk: int):
     ):
         for row in sides[key]["starters"] + sides[key]["bench"]:
             row.marks = marks.get(row.player_id, [])
-        lineup_sides.append({"key": key, "team": team, "formation": formation, "coach": coach, **sides[key]})
-    order = request.GET.get("order", "newest")
+        lineup_sides.append(
+            {
+                "key": key,
+                "team": team,
+                "formation": formation,
+                "coach": coach,
+                **sides[key],
+                "pitch": place_players(formation=formation, starters=sides[key]["starters"], marks=marks),
+            }
+        )
+    archive = _archive(match)
+    order = request.GET.get("order") or ("oldest" if archive else "newest")
     if order not in ("newest", "oldest"):
         order = "newest"
     cards = sorted(facts.home.cards + facts.away.cards, key=lambda e: e.pk)
+    page_url = request.build_absolute_uri(request.path)
+    headline = _headline(match)
     context.update(
         seq=seq,
         entries=entries if order == "oldest" else entries[::-1],
         order=order,
-        # A finished (or abandoned) match's page is an archive: it opens no socket.
-        live=match.status not in (Match.Status.FINISHED, Match.Status.ABANDONED),
+        key_only=request.GET.get("filter") == "key",
+        live=not archive,
         pinned=next((e for e in entries if e.pinned), None),
         lineup_sides=lineup_sides,
         bookings=cards,
         sent_off=[c for c in cards if c.kind in Entry.SENDING_OFF_KINDS],
+        timeline=timeline(match=match, facts=facts),
+        headline=headline,
+        description=_description(match, facts),
+        page_url=page_url,
+        json_ld=json_ld(match=match, facts=facts, entries=entries, page_url=page_url, summary=headline),
+        standings=_standings_after(match) if match.status == Match.Status.FINISHED else None,
     )
-    return render(request, "commentary/match_detail.html", context)
+    response = render(request, "commentary/match_detail.html", context)
+    # Live pages are revalidated every time (a 304 while nothing happened); a finished match may be kept a
+    # minute by any cache. Either way the ETag makes a repeat visit cheap.
+    patch_cache_control(response, public=True, max_age=60 if archive else 0, must_revalidate=not archive)
+    return response
+
+
+def _headline(match: Match) -> str:
+    if match.has_score:
+        return (
+            f"{match.home_team.short_name} {match.home_score}–{match.away_score} {match.away_team.short_name}"
+        )
+    return f"{match.home_team.short_name} – {match.away_team.short_name}"
+
+
+def _description(match: Match, facts) -> str:
+    """One sentence for search results and link previews: result, scorers, competition and date."""
+    scorers = ", ".join(
+        f"{goal.player.display_name} {goal.minute_label}"
+        for goal in sorted(facts.home.goals + facts.away.goals, key=lambda e: e.pk)
+    )
+    when = date_format(localtime(match.kickoff), "j F Y")
+    parts = [_headline(match), str(match.competition), when]
+    if scorers:
+        parts.insert(1, scorers)
+    if match.is_live:
+        parts.insert(0, _("In diretta"))
+    return " · ".join(parts)
+
+
+def _standings_after(match: Match):
+    try:
+        from matches.standings import standings_table  # the season pages' module
+    except ImportError:  # until the season pages land
+        return None
+
+    return {
+        "rows": standings_table(competition=match.competition, after_match=match),
+        "highlight": {match.home_team_id, match.away_team_id},
+    }
+
+
+@xframe_options_exempt
+@csp_override({**settings.SECURE_CSP, "frame-ancestors": ["*"]})
+def match_embed(request, pk: int):
+    """Scoreboard and latest entries, live, for an iframe on another site: the one page that may be framed."""
+    match = get_object_or_404(Match.objects.with_teams(), pk=pk)
+    seq = last_seq(match=match)
+    entries = feed_entries(match=match)
+    context = scoreboard_context(match=match, entries=entries)
+    context.update(
+        seq=seq, entries=entries[::-1][:EMBED_ENTRIES], order="newest", live=not _archive(match), pinned=None
+    )
+    return render(request, "commentary/match_embed.html", context)
+
+
+EMBED_ENTRIES = 10

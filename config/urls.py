@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,17 +6,22 @@ from commentary import desk
 from commentary import views as commentary_views
 from matches import views as matches_views
 
-urlpatterns = [
+# Fans' pages: Italian at /…, English at /en/… — one URL per language, so pages cache per URL and the
+# language switch is a link (no form, no cookie).
+urlpatterns = i18n_patterns(
     path("", matches_views.match_list, name="home"),
     path("matches/<int:pk>/", commentary_views.match_detail, name="match-detail"),
+    path("matches/<int:pk>/embed/", commentary_views.match_embed, name="match-embed"),
     path("", include("matches.urls")),
+    prefix_default_language=False,
+) + [
     path("", include("commentary.api_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/desk/<int:pk>/", desk.desk, name="desk"),
     path("admin/desk/<int:pk>/publish/", desk.desk_publish, name="desk-publish"),
     path("admin/desk/<int:pk>/state/", desk.desk_state, name="desk-state"),
     path("admin/desk/<int:pk>/clock/", desk.desk_clock, name="desk-clock"),
     path("admin/desk/<int:pk>/stoppage/", desk.desk_stoppage, name="desk-stoppage"),
+    path("admin/desk/<int:pk>/summary/", desk.desk_summary, name="desk-summary"),
     path("admin/desk/entries/<int:pk>/edit/", desk.entry_edit, name="desk-entry-edit"),
     path("admin/desk/entries/<int:pk>/delete/", desk.entry_remove, name="desk-entry-delete"),
     path("admin/desk/entries/<int:pk>/pin/", desk.entry_toggle_pin, name="desk-entry-pin"),

@@ -14,6 +14,7 @@
   const baseTitle = document.title;
   const feed = () => document.getElementById("feed");
   const order = feed().dataset.order;
+  const filter = feed().dataset.filter;
   let seq = Number(feed().dataset.seq || 0);
   let incoming = null;     // number of the frame being applied
   let incomingResync = false;
@@ -65,10 +66,11 @@
     seq = incoming;
     incoming = null;
     feed().dataset.seq = String(seq);
-    if (incomingResync && order === "oldest") {   // a resync frame comes newest first
+    if (incomingResync) {   // a resync frame is the whole feed as it comes for everyone: newest first, unfiltered
       const f = feed();
       f.dataset.order = order;
-      Array.from(f.children).reverse().forEach((child) => f.appendChild(child));
+      if (filter) f.dataset.filter = filter;
+      if (order === "oldest") Array.from(f.children).reverse().forEach((child) => f.appendChild(child));
     }
   });
 

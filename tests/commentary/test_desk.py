@@ -150,7 +150,14 @@ def test_pin_and_delete_from_the_desk(desk_client, match):
     assert not Entry.objects.filter(pk=first.pk).exists()
 
 
+def test_summary_written_on_the_desk_appears_on_the_match_page(desk_client, client, demo_match):
+    desk_client.post(reverse("desk-summary", args=[demo_match.pk]), {"summary": "Pari giusto a San Siro."})
+    html = client.get(reverse("match-detail", args=[demo_match.pk])).content.decode()
+    assert "Pari giusto a San Siro." in html
+
+
 DESK_URLS = [
+    ("post", "desk-summary", "match"),
     ("get", "desk", "match"),
     ("post", "desk-publish", "match"),
     ("get", "desk-state", "match"),

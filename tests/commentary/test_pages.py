@@ -16,7 +16,7 @@ def test_home_groups_matches_by_state(client, demo_match):
     upcoming = make_match()
     html = client.get("/").content.decode()
     live_part, rest = html.split('id="group-upcoming"')
-    upcoming_part, finished_part = rest.split('id="group-finished"')
+    upcoming_part, finished_part = rest.split('id="group-covered"')
     assert live.home_team.short_name in live_part
     assert upcoming.home_team.short_name in upcoming_part
     assert "Milan" in finished_part and "1–1" in finished_part
@@ -35,8 +35,8 @@ def test_match_page_shows_scoreboard_feed_lineups_and_facts(client, demo_match):
     feed = html[html.index('id="feed"') :]
     assert feed.count('class="entry ') == demo_match.entries.count()
     assert re.search(r'id="feed"[^>]*data-seq="\d+"', html)
-    # newest first: the final whistle comes before the kick-off
-    assert feed.index("entry--full_time") < feed.index("entry--kick_off")
+    # a finished match reads from the start
+    assert feed.index("entry--kick_off") < feed.index("entry--full_time")
     assert "4-2-3-1" in html and "3-4-2-1" in html
     assert "Stefano Pioli" in html and "Gian Piero Gasperini" in html
     assert "Daniele Orsato" in html
@@ -111,6 +111,8 @@ def test_home_query_count_is_bounded(client, django_assert_max_num_queries, demo
 
 
 def test_english_is_selectable(client, demo_match):
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    html = client.get("/").content.decode()
-    assert 'lang="en"' in html
+    italian = client.get(reverse("match-detail", args=[demo_match.pk])).content.decode()
+    assert '<html lang="it">' in italian and "Formazioni" in italian
+    assert f'href="/en/matches/{demo_match.pk}/"' in italian
+    english = client.get(f"/en/matches/{demo_match.pk}/").content.decode()
+    assert '<html lang="en">' in english and "Line-ups" in english and "Formazioni" not in english

@@ -123,12 +123,21 @@ def browser():
         browser.close()
 
 
+def csp_violations(page) -> list[str]:
+    """Collect what the Content Security Policy blocked on this page: an inline script or style, a handler."""
+    seen: list[str] = []
+    page.on("console", lambda m: seen.append(m.text) if "Content Security Policy" in m.text else None)
+    return seen
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="it-IT", timezone_id="Europe/Rome")
     page = context.new_page()
+    blocked = csp_violations(page)
     yield page
     context.close()
+    assert blocked == [], "the page did something its Content Security Policy forbids"
 
 
 class AdminClient:

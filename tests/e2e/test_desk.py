@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from commentary import services
 from commentary.models import Entry
 from tests.conftest import make_match
+from tests.e2e.conftest import csp_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "x-Secret-123"
@@ -54,6 +55,7 @@ def desk_and_fan(browser, daphne):
     editor = browser.new_context(locale="it-IT", timezone_id="Europe/Rome")
     fan = browser.new_context(locale="it-IT", timezone_id="Europe/Rome")
     desk, fan_page = editor.new_page(), fan.new_page()
+    blocked = [csp_violations(desk), csp_violations(fan_page)]
     log_in(desk, daphne, "giulia")
     desk.goto(f"{daphne.url}/admin/desk/{match.pk}/")
     expect(desk.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
@@ -62,6 +64,7 @@ def desk_and_fan(browser, daphne):
     yield match, desk, fan_page
     editor.close()
     fan.close()
+    assert blocked == [[], []], "the desk or the fan page did something their Content Security Policy forbids"
 
 
 def test_editor_runs_the_match_with_the_keyboard_and_the_fan_follows(desk_and_fan):
