@@ -1,5 +1,6 @@
 """A fan's socket: listen only. The contract is docs/PROTOCOL.md."""
 
+import functools
 import json
 import time
 
@@ -23,6 +24,13 @@ CLOSE_TRY_AGAIN = 1013
 
 MAX_CLIENT_FRAME = 1024  # bytes; a `since` message is about 20
 MAX_CLIENT_FRAMES_PER_MINUTE = 30
+# A fan that stops reading: what the server holds for it beyond the kernel's buffers. A healthy fan drains a
+# burst (a catch-up of hundreds of updates) in a moment; one that stays behind for SLOW_GRACE seconds, or
+# falls HARD_BACKLOG behind, is dropped: its page reconnects with `since` and catches up from the update log,
+# so nothing is lost and the server never holds more than that for it.
+SOFT_BACKLOG = 256 * 1024
+HARD_BACKLOG = 2 * 1024 * 1024
+SLOW_GRACE = 5.0
 
 
 class MatchConsumer(AsyncWebsocketConsumer):
@@ -34,6 +42,7 @@ class MatchConsumer(AsyncWebsocketConsumer):
         self.stream = None
         self.sent = None  # last update number written to this socket; None until the client said `since`
         self.received = []
+        self.behind_since = None  # when this fan's backlog went over SOFT_BACKLOG
         await self.accept()
         if not await database_sync_to_async(Match.objects.filter(pk=self.match_id).exists)():
             await self.close(code=CLOSE_UNKNOWN_MATCH)
@@ -89,8 +98,49 @@ class MatchConsumer(AsyncWebsocketConsumer):
         await self._write(seq, html)
 
     async def _write(self, seq: int, html: str) -> None:
+        if self._too_slow():
+            self._drop()
+            return
         self.sent = seq
         await self.send(text_data=html)
+
+    def _transport(self):
+        """The TCP transport under this socket, when served by daphne.
+
+        Daphne's `send` is a partial bound to its protocol; Channels' session middleware wraps it (keeping the
+        original as `real_send`). Under another server there is none, and the backlog reads as 0.
+        """
+        send = self.base_send
+        for _ in range(4):
+            if isinstance(send, functools.partial):
+                protocol = next(iter(send.args), None)
+                return protocol, getattr(protocol, "transport", None)
+            send = getattr(getattr(send, "__self__", None), "real_send", None)
+        return None, None
+
+    def _too_slow(self) -> bool:
+        backlog = self._backlog()
+        if backlog <= SOFT_BACKLOG:
+            self.behind_since = None
+            return False
+        now = time.monotonic()
+        self.behind_since = self.behind_since or now
+        return backlog > HARD_BACKLOG or now - self.behind_since > SLOW_GRACE
+
+    def _backlog(self) -> int:
+        """Bytes written for this fan that are still waiting in the server's user-space buffer."""
+        _protocol, transport = self._transport()
+        if transport is None:
+            return 0
+        return len(getattr(transport, "dataBuffer", b"")) + getattr(transport, "_tempDataLen", 0)
+
+    def _drop(self) -> None:
+        protocol, _transport = self._transport()
+        hub.leave(self.match_id, self)
+        self.stream = None
+        self.sent = None
+        if protocol is not None:
+            protocol.dropConnection(abort=True)  # frees the buffer now; the client sees 1006 and comes back
 
     async def stream_lost(self) -> None:
         self.stream = None

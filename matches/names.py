@@ -9,7 +9,7 @@ _FOLD_LETTERS = str.maketrans(
 
 
 def fold(text: str) -> str:
-    """"Leão" = "leao", "Kolašinac" = "KOLASINAC", "Loftus-Cheek" = "loftus cheek"."""
+    """As an editor reads: "Leão" = "leao", "Kolašinac" = "KOLASINAC", "Loftus-Cheek" = "loftus cheek"."""
     text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD_LETTERS))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w]+|_", " ", text).split())
