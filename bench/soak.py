@@ -1,0 +1,233 @@
+"""Soak: the demo played at high speed against thousands of fans who keep dropping and coming back.
+
+    .venv/bin/python bench/soak.py [--fans 2000] [--minutes 10] [--rate 4] [--churn 0.02]
+
+A real daphne (the embedded default: one process, in-process channel layer, SQLite) on a fresh database. A
+publisher process plays the demo's commentary on one live match, `--rate` entries a second, through the same
+service an editor uses, for `--minutes`. The fans live in separate client processes: each connects, sends its
+`since`, applies frames by their number, and every second drops its connection with probability `--churn`,
+coming back 0.1–3 s later with the number it last applied (as live.js does).
+
+At the end every fan must hold every update exactly once. Printed: delivered/expected (must be 100%),
+duplicates and gaps (must be 0), publish-to-receive latency percentiles of the frames that arrived live, the
+number of reconnects, and the server's memory with all fans connected at the start and at the end.
+Everything stays on 127.0.0.1 and every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import multiprocessing
+import os
+import random
+import re
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from websockets.asyncio.client import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SEQ = re.compile(rb'data-seq="(\d+)"')
+
+PUBLISHER = """
+import json, sys, time, django
+django.setup()
+from django.utils import timezone
+from commentary import services
+from commentary.demo.loader import demo_entries, demo_load
+from matches.models import Match
+from matches.services import match_copy_for_replay
+
+source = demo_load()
+match = match_copy_for_replay(source=source, kickoff=timezone.now())
+print(match.pk, flush=True)
+sys.stdin.readline()  # wait for the fans
+services.entry_publish(match=match, kind="kick_off", text="Si parte")
+texts = [e["text"] for e in demo_entries()]
+end = time.monotonic() + float(sys.argv[1])
+interval = 1 / float(sys.argv[2])
+published, i = 1, 0
+while time.monotonic() < end:
+    started = time.monotonic()
+    services.entry_publish(match=match, text=texts[i % len(texts)], minute=1 + i % 90)
+    published += 1
+    i += 1
+    time.sleep(max(0.0, interval - (time.monotonic() - started)))
+print(published, flush=True)
+"""
+
+
+def rss_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
+
+
+async def one_fan(url: str, origin: str, churn: float, stop: asyncio.Event, stats: dict) -> None:
+    seen: dict[int, float] = {}  # update number -> when it arrived
+    last = 0
+    live = False
+    while not stop.is_set():
+        try:
+            async with connect(url, origin=origin, open_timeout=20, max_queue=None) as ws:
+                await ws.send(json.dumps({"since": last}))
+                next_drop = time.monotonic() + (random.expovariate(churn) if churn else 1e9)
+                while not stop.is_set():
+                    timeout = max(0.05, min(1.0, next_drop - time.monotonic()))
+                    try:
+                        frame = await asyncio.wait_for(ws.recv(decode=False), timeout)
+                    except TimeoutError:
+                        if time.monotonic() >= next_drop:
+                            stats["drops"] += 1
+                            break
+                        continue
+                    match = SEQ.search(frame)
+                    if not match:
+                        continue
+                    n = int(match.group(1))
+                    if n <= last:
+                        stats["duplicates"] += 1
+                        continue
+                    if n != last + 1:
+                        stats["gaps"] += 1
+                    seen[n] = time.time() if live else -1.0  # replayed frames are not timed
+                    last = n
+                    live = True
+        except Exception:
+            stats["errors"] += 1
+        if not stop.is_set():
+            live = False
+            stats["reconnects"] += 1
+            await asyncio.sleep(random.uniform(0.1, 3.0))
+    stats["fans"].append(seen)
+
+
+def client_process(url, origin, fans, churn, ready, go_stop, out):
+    resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
+
+    async def run():
+        stop = asyncio.Event()
+        stats = {"duplicates": 0, "gaps": 0, "drops": 0, "reconnects": 0, "errors": 0, "fans": []}
+        tasks = []
+        for i in range(fans):
+            tasks.append(asyncio.create_task(one_fan(url, origin, churn, stop, stats)))
+            if i % 100 == 99:
+                await asyncio.sleep(0.2)
+        ready.set()
+        await asyncio.get_running_loop().run_in_executor(None, go_stop.wait)
+        stop.set()
+        await asyncio.wait(tasks, timeout=30)
+        out.put({k: v for k, v in stats.items() if k != "fans"} | {"seen": stats["fans"]})
+
+    asyncio.run(run())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fans", type=int, default=2000)
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--rate", type=float, default=4, help="entries published per second")
+    parser.add_argument("--churn", type=float, default=0.02, help="chance a fan drops in a second")
+    parser.add_argument("--clients", type=int, default=2, help="fan client processes")
+    args = parser.parse_args()
+    print("command:", " ".join([Path(sys.executable).name, *sys.argv]), flush=True)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
+
+    var = tempfile.mkdtemp(prefix="diretta-soak-")
+    env = {**os.environ, "DIRETTA_VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    daphne = subprocess.Popen([str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000)))
+    publisher = subprocess.Popen([sys.executable, "-c", PUBLISHER, str(args.minutes * 60), str(args.rate)],
+                                 cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    clients = []
+    try:
+        match_id = int(publisher.stdout.readline())
+        for _ in range(100):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+            time.sleep(0.1)
+        url, origin = f"ws://127.0.0.1:{port}/ws/matches/{match_id}/", f"http://127.0.0.1:{port}"
+        out = multiprocessing.Queue()
+        go_stop = multiprocessing.Event()
+        per_client = args.fans // args.clients
+        for _ in range(args.clients):
+            ready = multiprocessing.Event()
+            proc = multiprocessing.Process(target=client_process,
+                                           args=(url, origin, per_client, args.churn, ready, go_stop, out))
+            proc.start()
+            clients.append((proc, ready))
+        for _, ready in clients:
+            ready.wait(timeout=120)
+        time.sleep(3)
+        rss_start = rss_kb(daphne.pid)
+        print(f"{args.fans} fans connected; server RSS {rss_start / 1024:.1f} MB; playing for {args.minutes} min",
+              flush=True)
+        publisher.stdin.write("go\n")
+        publisher.stdin.flush()
+        published = int(publisher.stdout.readline())
+        time.sleep(10)  # the last frames, and the fans coming back from their last drop
+        rss_end = rss_kb(daphne.pid)
+        go_stop.set()
+        results = [out.get(timeout=120) for _ in clients]
+    finally:
+        go_stop_set = locals().get("go_stop")
+        if go_stop_set is not None:
+            go_stop_set.set()
+        for proc, _ in clients:
+            proc.join(timeout=30)
+            if proc.is_alive():
+                proc.kill()
+        for proc in (publisher, daphne):
+            if proc.poll() is None:
+                proc.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=10)
+
+    created = json.loads(subprocess.run(
+        [sys.executable, "-c", "import json, django; django.setup(); from commentary.models import Update; "
+         f"print(json.dumps({{u.seq: u.created_at.timestamp() for u in Update.objects.filter(match_id={match_id})}}))"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout)
+    created = {int(k): v for k, v in created.items()}
+    total = max(created)
+    fans = [seen for r in results for seen in r["seen"]]
+    delivered = sum(len(seen) for seen in fans)
+    expected = total * len(fans)
+    latencies = sorted((t - created[n]) * 1000 for seen in fans for n, t in seen.items() if t > 0)
+    pct = {p: latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))] for p in (50, 95, 99)}
+    summary = {
+        "fans": len(fans), "minutes": args.minutes, "updates": total, "published": published,
+        "delivered": delivered, "expected": expected, "delivered_pct": round(100 * delivered / expected, 4),
+        "duplicates": sum(r["duplicates"] for r in results), "gaps": sum(r["gaps"] for r in results),
+        "reconnects": sum(r["reconnects"] for r in results), "client_errors": sum(r["errors"] for r in results),
+        "latency_ms": {"p50": round(pct[50], 1), "p95": round(pct[95], 1), "p99": round(pct[99], 1),
+                       "max": round(latencies[-1], 1)},
+        "server_rss_mb": {"start": round(rss_start / 1024, 1), "end": round(rss_end / 1024, 1)},
+    }
+    print(f"updates {total}, fans {len(fans)}: delivered {delivered}/{expected} ({summary['delivered_pct']}%)")
+    print(f"duplicates {summary['duplicates']}, gaps {summary['gaps']}, reconnects {summary['reconnects']}, "
+          f"client errors {summary['client_errors']}")
+    print("latency ms (live frames): p50 {p50} p95 {p95} p99 {p99} max {max}".format(**summary["latency_ms"]))
+    print("server RSS MB: start {start} end {end}".format(**summary["server_rss_mb"]))
+    print("RESULT", json.dumps(summary))
+    ok = delivered == expected and summary["duplicates"] == 0
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
