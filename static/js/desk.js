@@ -17,7 +17,8 @@
     if (["commentary"].includes(kind)) return { player: null, player2: null };
     return { player: "on-pitch", player2: null };
   }
-  const SECOND_LABELS = { on: "Entra", shooter: "Tiratore", assist: "Assist" };
+  // the words come from the page, in the editor's language (data-label-* on the composer)
+  const label = (name) => composer().dataset[`label${name[0].toUpperCase()}${name.slice(1)}`] || name;
 
   function composer() { return document.getElementById("composer"); }
 
@@ -32,9 +33,9 @@
       if (p[name]) form.elements[name].setAttribute("list", `players-${p[name]}`);
     }
     const second = form.querySelector('[data-label-for="player2"]');
-    if (second && p.second) second.textContent = SECOND_LABELS[p.second];
+    if (second && p.second) second.textContent = label(p.second);
     const first = form.querySelector('[data-label-for="player"]');
-    if (first) first.textContent = kind === "substitution" ? "Esce" : kind === "save" ? "Portiere" : "Giocatore";
+    if (first) first.textContent = label(kind === "substitution" ? "off" : kind === "save" ? "keeper" : "player");
     form.querySelector('[data-field="var_outcome"]').hidden = kind !== "var_check";
   }
 
@@ -79,8 +80,8 @@
       if (article.querySelector(".desk-tools")) return;
       const pk = article.id.replace("entry-", "");
       const box = tools.content.firstElementChild.cloneNode(true);
-      box.querySelectorAll("[hx-get],[hx-post]").forEach((button) => {
-        for (const attr of ["hx-get", "hx-post"]) {
+      box.querySelectorAll("[data-hx-get],[data-hx-post]").forEach((button) => {
+        for (const attr of ["data-hx-get", "data-hx-post"]) {
           if (button.hasAttribute(attr)) button.setAttribute(attr, button.getAttribute(attr).replace("__pk__", pk));
         }
       });

@@ -31,7 +31,7 @@ def team(short_name: str) -> Team:
 def main(response) -> str:
     assert response.status_code == 200
     html = response.content.decode()
-    return html[html.index('<main id="main">') : html.index("</main>")]
+    return html[html.index('<main id="main"') : html.index("</main>")]
 
 
 def standings_rows(html: str) -> list[str]:
