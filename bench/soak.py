@@ -26,7 +26,6 @@ import random
 import re
 import resource
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -132,7 +131,9 @@ def client_process(url, origin, fans, churn, ready, go_stop, out):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--fans", type=int, default=2000)
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--rate", type=float, default=4, help="entries published per second")
@@ -150,11 +151,22 @@ def main() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    daphne = subprocess.Popen([str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000)))
-    publisher = subprocess.Popen([sys.executable, "-c", PUBLISHER, str(args.minutes * 60), str(args.rate)],
-                                 cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    daphne = subprocess.Popen(
+        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000)),
+    )
+    publisher = subprocess.Popen(
+        [sys.executable, "-c", PUBLISHER, str(args.minutes * 60), str(args.rate)],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     clients = []
     try:
         match_id = int(publisher.stdout.readline())
@@ -168,16 +180,19 @@ def main() -> int:
         per_client = args.fans // args.clients
         for _ in range(args.clients):
             ready = multiprocessing.Event()
-            proc = multiprocessing.Process(target=client_process,
-                                           args=(url, origin, per_client, args.churn, ready, go_stop, out))
+            proc = multiprocessing.Process(
+                target=client_process, args=(url, origin, per_client, args.churn, ready, go_stop, out)
+            )
             proc.start()
             clients.append((proc, ready))
         for _, ready in clients:
             ready.wait(timeout=120)
         time.sleep(3)
         rss_start = rss_kb(daphne.pid)
-        print(f"{args.fans} fans connected; server RSS {rss_start / 1024:.1f} MB; playing for {args.minutes} min",
-              flush=True)
+        print(
+            f"{args.fans} fans connected; server RSS {rss_start / 1024:.1f} MB; playing {args.minutes} min",
+            flush=True,
+        )
         publisher.stdin.write("go\n")
         publisher.stdin.flush()
         published = int(publisher.stdout.readline())
@@ -199,10 +214,22 @@ def main() -> int:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=10)
 
-    created = json.loads(subprocess.run(
-        [sys.executable, "-c", "import json, django; django.setup(); from commentary.models import Update; "
-         f"print(json.dumps({{u.seq: u.created_at.timestamp() for u in Update.objects.filter(match_id={match_id})}}))"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout)
+    created = json.loads(
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import json, django; django.setup(); from commentary.models import Update; "
+                "print(json.dumps({u.seq: u.created_at.timestamp() for u in "
+                f"Update.objects.filter(match_id={match_id})}}))",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     created = {int(k): v for k, v in created.items()}
     total = max(created)
     fans = [seen for r in results for seen in r["seen"]]
@@ -211,17 +238,32 @@ def main() -> int:
     latencies = sorted((t - created[n]) * 1000 for seen in fans for n, t in seen.items() if t > 0)
     pct = {p: latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))] for p in (50, 95, 99)}
     summary = {
-        "fans": len(fans), "minutes": args.minutes, "updates": total, "published": published,
-        "delivered": delivered, "expected": expected, "delivered_pct": round(100 * delivered / expected, 4),
-        "duplicates": sum(r["duplicates"] for r in results), "gaps": sum(r["gaps"] for r in results),
-        "reconnects": sum(r["reconnects"] for r in results), "client_errors": sum(r["errors"] for r in results),
-        "latency_ms": {"p50": round(pct[50], 1), "p95": round(pct[95], 1), "p99": round(pct[99], 1),
-                       "max": round(latencies[-1], 1)},
+        "fans": len(fans),
+        "minutes": args.minutes,
+        "updates": total,
+        "published": published,
+        "delivered": delivered,
+        "expected": expected,
+        "delivered_pct": round(100 * delivered / expected, 4),
+        "duplicates": sum(r["duplicates"] for r in results),
+        "gaps": sum(r["gaps"] for r in results),
+        "reconnects": sum(r["reconnects"] for r in results),
+        "client_errors": sum(r["errors"] for r in results),
+        "latency_ms": {
+            "p50": round(pct[50], 1),
+            "p95": round(pct[95], 1),
+            "p99": round(pct[99], 1),
+            "max": round(latencies[-1], 1),
+        },
         "server_rss_mb": {"start": round(rss_start / 1024, 1), "end": round(rss_end / 1024, 1)},
     }
-    print(f"updates {total}, fans {len(fans)}: delivered {delivered}/{expected} ({summary['delivered_pct']}%)")
-    print(f"duplicates {summary['duplicates']}, gaps {summary['gaps']}, reconnects {summary['reconnects']}, "
-          f"client errors {summary['client_errors']}")
+    print(
+        f"updates {total}, fans {len(fans)}: delivered {delivered}/{expected} ({summary['delivered_pct']}%)"
+    )
+    print(
+        f"duplicates {summary['duplicates']}, gaps {summary['gaps']}, reconnects {summary['reconnects']}, "
+        f"client errors {summary['client_errors']}"
+    )
     print("latency ms (live frames): p50 {p50} p95 {p95} p99 {p99} max {max}".format(**summary["latency_ms"]))
     print("server RSS MB: start {start} end {end}".format(**summary["server_rss_mb"]))
     print("RESULT", json.dumps(summary))
