@@ -3,9 +3,11 @@
 import functools
 import json
 import time
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
 from matches.models import Match
 
@@ -39,6 +41,9 @@ class MatchConsumer(AsyncWebsocketConsumer):
 
     async def connect(self):
         self.match_id = self.scope["url_route"]["kwargs"]["match_id"]
+        query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
+        language = (query.get("lang") or [settings.LANGUAGE_CODE])[0]
+        self.language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         self.stream = None
         self.sent = None  # last update number written to this socket; None until the client said `since`
         self.received = []
@@ -78,31 +83,33 @@ class MatchConsumer(AsyncWebsocketConsumer):
         """Send every update after `since`, or one resync frame when they are not all in memory."""
         frames = self.stream.replay(since)
         if frames is None:
-            seq, html = await database_sync_to_async(render_resync)(match_id=self.match_id)
+            seq, html = await database_sync_to_async(render_resync)(
+                match_id=self.match_id, language=self.language
+            )
             self.sent = seq
             await self.send(text_data=html)
             frames = self.stream.replay(seq) or []
         else:
             self.sent = since
-        for seq, html in frames:
-            await self.deliver(seq, html)
+        for seq, update in frames:
+            await self.deliver(seq, update)
 
-    async def deliver(self, seq: int, html: str) -> None:
+    async def deliver(self, seq: int, frames: dict[str, str]) -> None:
         """Called by the hub, in order, for each new update of the match."""
         if self.sent is None or seq <= self.sent:
             return
         if seq > self.sent + 1:  # this socket was still replaying: fill the gap from memory first
-            for missed_seq, missed_html in self.stream.replay(self.sent) or []:
+            for missed_seq, missed in self.stream.replay(self.sent) or []:
                 if missed_seq < seq:
-                    await self._write(missed_seq, missed_html)
-        await self._write(seq, html)
+                    await self._write(missed_seq, missed)
+        await self._write(seq, frames)
 
-    async def _write(self, seq: int, html: str) -> None:
+    async def _write(self, seq: int, frames: dict[str, str]) -> None:
         if self._too_slow():
             self._drop()
             return
         self.sent = seq
-        await self.send(text_data=html)
+        await self.send(text_data=frames.get(self.language) or frames[settings.LANGUAGE_CODE])
 
     def _transport(self):
         """The TCP transport under this socket, when served by daphne.

@@ -32,14 +32,17 @@ POLL_INTERVAL = getattr(settings, "DIRETTA_POLL_INTERVAL", 0.5)
 IDLE_GRACE = 30.0  # seconds a stream outlives its last fan, so a reconnect storm does not reload it
 
 
-def _fetch_after(match_id: int, after: int, limit: int | None = None) -> list[tuple[int, str]]:
-    rows = Update.objects.filter(match_id=match_id, seq__gt=after).order_by("seq").values_list("seq", "html")
-    return list(rows[:limit] if limit else rows)
+FIELDS = ("seq", "html", "translations")
 
 
-def _fetch_recent(match_id: int) -> list[tuple[int, str]]:
-    rows = Update.objects.filter(match_id=match_id).order_by("-seq").values_list("seq", "html")[:RECENT]
-    return list(reversed(rows))
+def _fetch_after(match_id: int, after: int, limit: int | None = None) -> list[tuple[int, dict]]:
+    rows = Update.objects.filter(match_id=match_id, seq__gt=after).order_by("seq").values_list(*FIELDS)
+    return [(seq, Update.frames_of(html, other)) for seq, html, other in (rows[:limit] if limit else rows)]
+
+
+def _fetch_recent(match_id: int) -> list[tuple[int, dict]]:
+    rows = Update.objects.filter(match_id=match_id).order_by("-seq").values_list(*FIELDS)[:RECENT]
+    return [(seq, Update.frames_of(html, other)) for seq, html, other in reversed(rows)]
 
 
 @dataclass(eq=False)
@@ -58,18 +61,18 @@ class MatchStream:
         """The smallest `since` that can be served from memory."""
         return self.recent[0][0] - 1 if self.recent else self.last_seq
 
-    def replay(self, since: int) -> list[tuple[int, str]] | None:
+    def replay(self, since: int) -> list[tuple[int, dict]] | None:
         """The updates after `since`, or None when they are no longer all in memory."""
         if since < self.oldest_replayable or since > self.last_seq:
             return None
-        return [(seq, html) for seq, html in self.recent if seq > since]
+        return [(seq, frames) for seq, frames in self.recent if seq > since]
 
-    async def accept(self, seq: int, html: str) -> None:
+    async def accept(self, seq: int, frames: dict[str, str]) -> None:
         """Take one update from any source; pass on exactly the next one, filling jumps from the database."""
         async with self.lock:
             if seq <= self.last_seq:
                 return
-            pending = [(seq, html)]
+            pending = [(seq, frames)]
             if seq > self.last_seq + 1:
                 pending = await database_sync_to_async(_fetch_after)(self.match_id, self.last_seq)
             for s, h in pending:
@@ -113,8 +116,8 @@ class Hub:
                 channel = await layer.new_channel(prefix="hub")
                 await layer.group_add(match_group(stream.match_id), channel)
             # Subscribed first, loaded second: nothing published in between can be missed.
-            for seq, html in await database_sync_to_async(_fetch_recent)(stream.match_id):
-                stream.recent.append((seq, html))
+            for seq, frames in await database_sync_to_async(_fetch_recent)(stream.match_id):
+                stream.recent.append((seq, frames))
                 stream.last_seq = seq
             stream.ready.set()
             listeners = [asyncio.ensure_future(self._poll(stream))]
@@ -154,7 +157,7 @@ class Hub:
                     await layer.group_add(match_group(stream.match_id), channel)
                 continue
             if message.get("type") == "match.update":
-                await stream.accept(message["seq"], message["html"])
+                await stream.accept(message["seq"], message["frames"])
 
     async def _poll(self, stream: MatchStream) -> None:
         loop = asyncio.get_running_loop()
@@ -167,8 +170,8 @@ class Hub:
             except Exception:
                 logger.warning("database poll failed for match %s", stream.match_id, exc_info=True)
                 continue
-            for seq, html in rows:
-                await stream.accept(seq, html)
+            for seq, frames in rows:
+                await stream.accept(seq, frames)
 
     async def close_all(self) -> None:
         """Stop every stream (tests, and a process that shuts down)."""

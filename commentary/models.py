@@ -208,7 +208,8 @@ class Update(models.Model):
     seq = models.PositiveIntegerField()
     action = models.CharField(max_length=10, choices=Action.choices)
     entry_id = models.BigIntegerField(null=True, blank=True)
-    html = models.TextField(blank=True)
+    html = models.TextField(blank=True)  # in the site's default language
+    translations = models.JSONField(default=dict, blank=True)  # the same frame in the other languages
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -219,3 +220,8 @@ class Update(models.Model):
 
     def __str__(self):
         return f"#{self.seq} {self.get_action_display()}"
+
+    @staticmethod
+    def frames_of(html: str, translations: dict) -> dict[str, str]:
+        """Every language's frame: {"it": …, "en": …}."""
+        return {settings.LANGUAGE_CODE: html, **translations}

@@ -4,7 +4,9 @@ One partial per thing (an entry, the scoreboard): the page includes it, a frame 
 out-of-band swap. There is no second copy of any markup.
 """
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from matches.models import Match
 
@@ -20,8 +22,21 @@ def scoreboard_context(*, match: Match, entries: list[Entry] | None = None) -> d
     return {"match": match, "facts": facts}
 
 
-def render_update(*, match: Match, seq: int, action: str, entry: Entry | None, scoreboard: bool) -> str:
-    """The frame for one update: every top-level element carries data-seq."""
+def render_update(
+    *, match: Match, seq: int, action: str, entry: Entry | None, scoreboard: bool
+) -> dict[str, str]:
+    """The frame for one update, once per language the site speaks: {"it": …, "en": …}."""
+    frames = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            frames[language] = _render_frame(
+                match=match, seq=seq, action=action, entry=entry, scoreboard=scoreboard
+            )
+    return frames
+
+
+def _render_frame(*, match: Match, seq: int, action: str, entry: Entry | None, scoreboard: bool) -> str:
+    """One frame: every top-level element carries data-seq."""
     context = {"match": match, "seq": seq, "entry": entry}
     parts = []
     if action == Update.Action.PUBLISH:
@@ -44,7 +59,7 @@ def render_update(*, match: Match, seq: int, action: str, entry: Entry | None, s
     return "".join(part.strip() for part in parts)
 
 
-def render_resync(*, match_id: int) -> tuple[int, str]:
+def render_resync(*, match_id: int, language: str) -> tuple[int, str]:
     """One frame that replaces the feed, the pinned entry and the scoreboard, for a client too far behind."""
     match = Match.objects.with_teams().get(pk=match_id)
     seq = last_seq(match=match)  # first the number, then the content: later updates replay idempotently
@@ -55,4 +70,5 @@ def render_resync(*, match_id: int) -> tuple[int, str]:
         "entries": entries[::-1],
         "pinned": next((e for e in entries if e.pinned), None),
     }
-    return seq, render_to_string(f"{FRAMES}#resync", context).strip()
+    with translation.override(language):
+        return seq, render_to_string(f"{FRAMES}#resync", context).strip()

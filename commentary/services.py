@@ -10,6 +10,7 @@ from datetime import datetime
 from functools import partial
 
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -201,11 +202,17 @@ def _lock(match: Match) -> Match:
 
 def _append_update(*, match: Match, action: str, entry: Entry | None, scoreboard: bool) -> Update:
     seq = last_seq(match=match) + 1
-    html = render_update(match=match, seq=seq, action=action, entry=entry, scoreboard=scoreboard)
+    frames = render_update(match=match, seq=seq, action=action, entry=entry, scoreboard=scoreboard)
+    default = settings.LANGUAGE_CODE
     update = Update.objects.create(
-        match=match, seq=seq, action=action, entry_id=entry.pk if entry else None, html=html
+        match=match,
+        seq=seq,
+        action=action,
+        entry_id=entry.pk if entry else None,
+        html=frames[default],
+        translations={language: html for language, html in frames.items() if language != default},
     )
-    transaction.on_commit(partial(broadcast_update, match_id=match.pk, seq=seq, html=html))
+    transaction.on_commit(partial(broadcast_update, match_id=match.pk, seq=seq, frames=frames))
     return update
 
 

@@ -249,3 +249,20 @@ async def test_update_written_by_another_process_reaches_fans_within_a_second():
     assert loop.time() - written < 1.0
     assert await database_sync_to_async(Update.objects.filter(match=match).count)() == 1
     await ws.disconnect()
+
+
+async def test_english_readers_get_english_frames():
+    match = await database_sync_to_async(make_match)()
+    await publish(match=match, kind=Entry.Kind.KICK_OFF)
+    english = WebsocketCommunicator(application, f"/ws/matches/{match.pk}/?lang=en", headers=ORIGIN)
+    italian = WebsocketCommunicator(application, f"/ws/matches/{match.pk}/", headers=ORIGIN)
+    for ws in (english, italian):
+        assert (await ws.connect())[0]
+        await ws.send_to(text_data=json.dumps({"since": 1}))
+    await publish(match=match, kind=Entry.Kind.HALF_TIME)
+    (frame_en,) = await frames(english, 1)
+    (frame_it,) = await frames(italian, 1)
+    assert "Half-time" in frame_en and "Intervallo" in frame_it
+    assert seq_of(frame_en) == seq_of(frame_it) == 2
+    await english.disconnect()
+    await italian.disconnect()

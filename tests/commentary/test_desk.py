@@ -28,7 +28,7 @@ def publish(client, match, **data):
 def test_desk_shows_scoreboard_clock_and_feed(desk_client, demo_match):
     html = desk_client.get(reverse("desk", args=[demo_match.pk])).content.decode()
     assert 'id="scoreboard"' in html and 'id="feed"' in html and 'id="composer"' in html
-    assert f'ws-connect="/ws/matches/{demo_match.pk}/"' in html
+    assert f'ws-connect="/ws/matches/{demo_match.pk}/?lang=it"' in html
     assert html.count('class="entry ') == demo_match.entries.count()
 
 

@@ -114,7 +114,7 @@ def test_embed_is_frameable_and_the_other_pages_are_not(client, demo_match):
 def test_live_embed_follows_the_match(client, match):
     services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
     html = client.get(reverse("match-embed", args=[match.pk])).content.decode()
-    assert f'ws-connect="/ws/matches/{match.pk}/"' in html
+    assert f'ws-connect="/ws/matches/{match.pk}/?lang=it"' in html
 
 
 @pytest.mark.parametrize(

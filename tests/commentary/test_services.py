@@ -206,7 +206,7 @@ def test_broadcast_happens_only_after_commit(match, django_capture_on_commit_cal
         assert sent == []
     assert len(callbacks) == 1
     callbacks[0]()
-    assert sent[0]["seq"] == 1 and "Prima del fischio" in sent[0]["html"]
+    assert sent[0]["seq"] == 1 and "Prima del fischio" in sent[0]["frames"]["it"]
 
 
 def test_failed_publish_leaves_nothing_behind(match, monkeypatch):
