@@ -29,7 +29,8 @@ logger = logging.getLogger(__name__)
 
 RECENT = getattr(settings, "DIRETTA_REPLAY_WINDOW", 500)  # updates kept in memory for replay
 POLL_INTERVAL = getattr(settings, "DIRETTA_POLL_INTERVAL", 0.5)
-IDLE_GRACE = 30.0  # seconds a stream outlives its last fan, so a reconnect storm does not reload it
+IDLE_GRACE = 30.0
+YIELD_EVERY = 250  # fans written between two turns of the event loop  # seconds a stream outlives its last fan, so a reconnect storm does not reload it
 
 
 FIELDS = ("seq", "html", "translations")
@@ -80,11 +81,16 @@ class MatchStream:
                     break
                 self.last_seq = s
                 self.recent.append((s, h))
-                for fan in list(self.fans):
+                for count, fan in enumerate(list(self.fans), 1):
                     try:
                         await fan.deliver(s, h)
                     except Exception:
                         logger.warning("delivery to one fan failed", exc_info=True)
+                    if count % YIELD_EVERY == 0:
+                        # daphne's send never suspends: without this, one update's whole fan-out is a single
+                        # step of the event loop, nothing reaches the wire until every socket is queued, and
+                        # the editor's own request waits behind it
+                        await asyncio.sleep(0)
 
 
 class Hub:
