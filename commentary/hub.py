@@ -29,8 +29,8 @@ logger = logging.getLogger(__name__)
 
 RECENT = getattr(settings, "DIRETTA_REPLAY_WINDOW", 500)  # updates kept in memory for replay
 POLL_INTERVAL = getattr(settings, "DIRETTA_POLL_INTERVAL", 0.5)
-IDLE_GRACE = 30.0
-YIELD_EVERY = 250  # fans written between two turns of the event loop  # seconds a stream outlives its last fan, so a reconnect storm does not reload it
+IDLE_GRACE = 30.0  # seconds a stream outlives its last fan, so a reconnect storm does not reload it
+YIELD_EVERY = 250  # fans written between two turns of the event loop
 
 
 FIELDS = ("seq", "html", "translations")

@@ -73,6 +73,20 @@
   });
   document.body.addEventListener("entry-saved", () => document.getElementById("edit-dialog").close());
 
+  // A request that failed (the server or its database away): nothing was swapped, so the composer still holds
+  // what the editor typed; say what happened where the desk's messages go.
+  function failed(event) {
+    const box = document.getElementById("desk-messages");
+    const xhr = event.detail.xhr;
+    const text = xhr && xhr.status && xhr.responseText && xhr.getResponseHeader("Content-Type")?.startsWith("text/plain")
+      ? xhr.responseText : box.dataset.offline;
+    box.replaceChildren(Object.assign(document.createElement("p"), {
+      className: "desk-message desk-message--error", role: "alert", textContent: text,
+    }));
+  }
+  document.body.addEventListener("htmx:responseError", failed);
+  document.body.addEventListener("htmx:sendError", failed);
+
   // Tools on each entry of the feed, also on entries that arrive through the socket.
   const tools = document.getElementById("entry-tools");
   function decorate() {
