@@ -22,8 +22,8 @@ latencies of both servers alike, and anything else running (a test suite, a brow
 reports the CPU other processes used during each publish phase: when it is more than a few tenths of a second,
 run again.
 
-`--server uvicorn` runs the same Diretta code under uvicorn instead of daphne, as a comparison point; uvicorn
-is not a dependency of Diretta (pip install --target DIR uvicorn, then PYTHONPATH=DIR, is enough).
+`--server uvicorn` runs the same Diretta code under uvicorn instead of daphne, as a comparison point (uvicorn
+is a development dependency for this, not what `make run` serves with).
 """
 
 from __future__ import annotations
@@ -322,8 +322,7 @@ def prepare_database(env: dict) -> int:
 
 def server_command(kind: str, port: int) -> list[str]:
     if kind == "uvicorn":
-        # Not a dependency of Diretta: a comparison point, run as a module so that an install outside the
-        # virtualenv (pip install --target DIR uvicorn, then PYTHONPATH=DIR) is enough.
+        # A comparison point (a development dependency), run as a module of this interpreter.
         if importlib.util.find_spec("uvicorn") is None:
             raise SystemExit("--server uvicorn: uvicorn is not importable (pip install uvicorn)")
         return [
