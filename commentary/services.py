@@ -62,13 +62,21 @@ ALLOWED_TAGS = {"b", "strong", "i", "em", "a", "br"}
 ALLOWED_TAG_START = re.compile(r"<(?!/?(?:" + "|".join(sorted(ALLOWED_TAGS)) + r")[\s/>])", re.IGNORECASE)
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_control(text: str) -> str:
+    """Control characters (NUL, escape sequences…) have no place in commentary, and PostgreSQL refuses NUL."""
+    return CONTROL_CHARACTERS.sub("", text)
+
+
 def clean_text(text: str) -> str:
     """The small markup an editor may use (**bold**, *italic*, <b>, <i>, <a href>), made safe with nh3.
 
     Any other "<" is text, not markup: an editor who types "<script>" shows fans the word, and "<3" stays a
     heart.
     """
-    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text.strip())
+    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", strip_control(text).strip())
     text = re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])", r"<em>\1</em>", text)
     text = ALLOWED_TAG_START.sub("&lt;", text)
     return nh3.clean(
@@ -450,7 +458,7 @@ def goal_overturn(*, entry: Entry, editor=None, text: str = "") -> Entry:
 
 def match_summary_set(*, match: Match, summary: str) -> Match:
     """The editor's summary of the match, shown on its page (plain text, paragraphs kept)."""
-    summary = summary.strip()
+    summary = strip_control(summary).strip()
     if len(summary) > MAX_TEXT_LENGTH:
         raise ValidationError(
             {"summary": _("La sintesi supera i %(max)d caratteri.") % {"max": MAX_TEXT_LENGTH}}

@@ -288,3 +288,9 @@ def test_substitution_rules_follow_the_team_sheet(match):
     services.entry_publish(match=match, kind=Kind.GOAL, minute=80, team=home, player=player(home, 12))
     with pytest.raises(ValidationError):
         services.entry_publish(match=match, kind=Kind.GOAL, minute=81, team=home, player=player(home, 9))
+
+
+def test_control_characters_are_dropped_from_text_and_summary(match):
+    entry = services.entry_publish(match=match, text="\x00Gol\x1b[31m!\nSecondo rigo")
+    assert entry.text == "Gol[31m!\nSecondo rigo"
+    assert services.match_summary_set(match=match, summary="\x00Sintesi\x07").summary == "Sintesi"
