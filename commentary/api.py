@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from matches.models import Competition, LineupEntry, Match, Player, Team
+from matches.standings import standings_table
 
 from .models import Entry, Update
 from .openapi import openapi_document
@@ -342,13 +343,6 @@ def match_entries(request: HttpRequest, pk: int) -> dict:
 def competition_standings(request: HttpRequest, pk: int) -> dict:
     matchday = _integer_param(request, "matchday", minimum=1)
     competition = get_object_or_404(Competition, pk=pk)
-    try:
-        from matches.standings import standings_table  # the season pages' module
-    except ModuleNotFoundError as error:
-        if error.name != "matches.standings":
-            raise
-        raise ApiError(_("La classifica non è ancora disponibile."), status=501) from error
-
     rows = standings_table(competition=competition, until_matchday=matchday)
     return {
         "competition": competition_json(competition),

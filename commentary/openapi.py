@@ -359,7 +359,6 @@ PATHS = {
         errors={
             **BAD_REQUEST,
             **NOT_FOUND,
-            "501": _json_response("Standings are not available on this server yet.", _ref("Error")),
         },
     ),
     "/api/openapi.json": _get(

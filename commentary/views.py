@@ -12,6 +12,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import condition
 
 from matches.models import Match
+from matches.standings import standings_table
 
 from .models import Entry, Update
 from .rendering import scoreboard_context
@@ -150,11 +151,6 @@ def _description(match: Match, facts) -> str:
 
 
 def _standings_after(match: Match):
-    try:
-        from matches.standings import standings_table  # the season pages' module
-    except ImportError:  # until the season pages land
-        return None
-
     return {
         "rows": standings_table(competition=match.competition, after_match=match),
         "highlight": {match.home_team_id, match.away_team_id},

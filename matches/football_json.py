@@ -182,9 +182,6 @@ def squad_file_team_name(text: str) -> str | None:
     return None
 
 
-normalize = fold  # the name the season import and its pages know it by
-
-
 @dataclass(frozen=True)
 class TeamSpec:
     name: str
@@ -230,9 +227,9 @@ def team_spec(name: str) -> TeamSpec:
     """How to create a team we do not have: from our table, or made up from its name ("Genoa CFC" → Genoa)."""
     if spec := team_table().get(name):
         return spec
-    words = [w for w in name.split() if normalize(w) not in CLUB_WORDS and not w.isdigit()]
+    words = [w for w in name.split() if fold(w) not in CLUB_WORDS and not w.isdigit()]
     short_name = " ".join(words) or name
-    letters = [c for c in normalize(short_name).upper() if c.isalpha()]
+    letters = [c for c in fold(short_name).upper() if c.isalpha()]
     return TeamSpec(name=name, short_name=short_name[:30], code="".join(letters[:3]) or "XXX")
 
 
@@ -255,7 +252,7 @@ class TeamResolver:
     def add(self, team: Team) -> None:
         self.by_name[team.name] = team
         self.by_short.setdefault(team.short_name, []).append(team)
-        for key in {normalize(team.name), normalize(team.short_name)}:
+        for key in {fold(team.name), fold(team.short_name)}:
             self.by_normal.setdefault(key, []).append(team)
 
     def resolve(self, name: str) -> Team | None:
@@ -267,7 +264,7 @@ class TeamResolver:
         short_names = (*names, spec.short_name) if spec else names
         for index, keys in (
             (self.by_short, short_names),
-            (self.by_normal, [normalize(n) for n in short_names]),
+            (self.by_normal, [fold(n) for n in short_names]),
         ):
             found = {team.pk: team for key in keys for team in index.get(key, ())}
             if len(found) == 1:

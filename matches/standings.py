@@ -134,7 +134,7 @@ def standings_table(
             -h2h_difference,
             -tally.goal_difference,
             -tally.goals_for,
-            _name_key(teams[team_id].name),
+            fold(teams[team_id].name),
             team_id,
         )
 
@@ -177,6 +177,3 @@ def _head_to_head(tallies: dict[int, _Tally], results) -> dict[int, tuple[int, i
             mini[home].add(home_score, away_score)
             mini[away].add(away_score, home_score)
     return {team_id: (mini[team_id].points, mini[team_id].goal_difference) for team_id in tallies}
-
-
-_name_key = fold

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .football_json import normalize
 from .models import Competition, Match, Player, Team
+from .names import fold
 from .standings import standings_table
 
 
@@ -183,12 +183,12 @@ def search(request):
     then a word beginning with the query, then the query anywhere).
     """
     query = " ".join(request.GET.get("q", "").split())[:100]
-    needle = normalize(query)
+    needle = fold(query)
     teams, recent, upcoming = [], [], []
     if needle:
         ranked = []
         for team in Team.objects.all():
-            names = (normalize(team.short_name), normalize(team.name))
+            names = (fold(team.short_name), fold(team.name))
             if not any(needle in name for name in names):
                 continue
             if needle in names:
@@ -197,7 +197,7 @@ def search(request):
                 closeness = 1
             else:
                 closeness = 2
-            ranked.append((closeness, normalize(team.short_name), team.pk, team))
+            ranked.append((closeness, fold(team.short_name), team.pk, team))
         teams = [team for *_key, team in sorted(ranked)][:SEARCH_TEAMS_SHOWN]
     if teams:
         ids = [team.pk for team in teams]
