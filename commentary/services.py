@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from matches.models import Match, Player, Team
 
-from .broadcast import broadcast_update
+from .live.doorbell import announce
 from .models import Entry, Update
 from .rendering import render_update
 from .selectors import key_entries, last_seq, match_facts, pitch
@@ -220,7 +220,7 @@ def _append_update(*, match: Match, action: str, entry: Entry | None, scoreboard
         html=frames[default],
         translations={language: html for language, html in frames.items() if language != default},
     )
-    transaction.on_commit(partial(broadcast_update, match_id=match.pk, seq=seq, frames=frames))
+    transaction.on_commit(partial(announce, match_id=match.pk, seq=seq, frames=frames))
     return update
 
 

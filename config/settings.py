@@ -117,16 +117,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# Several server processes share their updates through Redis pub/sub when REDIS_URL is set; otherwise through
+# PostgreSQL's LISTEN/NOTIFY, or, on the embedded default, Unix datagrams under var/ (commentary.live.doorbell).
+# No channel layer: fans' sockets are plain ASGI apps fed by the per-process hub (docs/ARCHITECTURE.md).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
-    }
-else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -194,8 +188,8 @@ LOGGING = {
     "loggers": {"django.channels.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
-# Live delivery (commentary.hub): how often each process looks in the database for updates that no channel
-# layer brought (another process on the embedded default, a message lost while Redis was away), and how many
-# recent updates per match it keeps in memory to replay to reconnecting fans.
-DIRETTA_POLL_INTERVAL = float(os.environ.get("DIRETTA_POLL_INTERVAL", 0.5))
+# Live delivery (commentary.live): how many recent updates per match each process keeps in memory to replay
+# to reconnecting fans, and how often it looks in the update log for what no doorbell brought (a ring lost
+# while Redis or PostgreSQL was away). The doorbell is the delivery path; this poll is only the safety net.
 DIRETTA_REPLAY_WINDOW = int(os.environ.get("DIRETTA_REPLAY_WINDOW", 500))
+DIRETTA_SAFETY_POLL = float(os.environ.get("DIRETTA_SAFETY_POLL", 2.0))

@@ -6,7 +6,7 @@
   const live = document.querySelector("[data-live]");
   if (!live || !window.htmx) return;
 
-  const FINAL_CODES = [1003, 1009, 4400, 4404, 4429];   // the server will not take this client back
+  const FINAL_CODES = [1003, 1009, 4003, 4009, 4400, 4404, 4429];   // the server will not take this client back
   const HTMX_RECONNECTS = [1006, 1011, 1012, 1013];    // the ws extension reconnects from these itself
   const status = document.getElementById("live-status");
   const announcer = document.getElementById("announcer");

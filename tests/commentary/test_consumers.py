@@ -12,7 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.db import connection
 
 from commentary import services
-from commentary.hub import hub
+from commentary.live.hub import hub
 from commentary.models import Entry, Update
 from config.asgi import application
 from tests.conftest import make_match, player
@@ -158,8 +158,8 @@ async def test_client_ahead_of_the_server_gets_one_resync_frame():
     await ws.disconnect()
 
 
-async def test_client_too_far_behind_gets_a_resync_then_live(monkeypatch):
-    monkeypatch.setattr("commentary.hub.RECENT", 3)
+async def test_client_too_far_behind_gets_a_resync_then_live(settings):
+    settings.DIRETTA_REPLAY_WINDOW = 3
     match = await database_sync_to_async(make_match)()
     for i in range(6):
         await publish(match=match, text=f"voce {i}")
@@ -181,8 +181,8 @@ async def test_client_too_far_behind_gets_a_resync_then_live(monkeypatch):
         ('{"since": -1}', 4400),
         ('{"nothing": 1}', 4400),
         ("[1, 2]", 4400),
-        ('{"since": 0, "pad": "' + "x" * 2000 + '"}', 1009),
-        (b"\x00\x01", 1003),
+        ('{"since": 0, "pad": "' + "x" * 2000 + '"}', 4009),
+        (b"\x00\x01", 4003),
     ],
 )
 async def test_bad_client_frames_close_with_documented_codes(payload, code):

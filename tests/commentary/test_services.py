@@ -200,7 +200,7 @@ def test_one_pinned_entry_at_a_time(match):
 
 def test_broadcast_happens_only_after_commit(match, django_capture_on_commit_callbacks, monkeypatch):
     sent = []
-    monkeypatch.setattr("commentary.services.broadcast_update", lambda **kw: sent.append(kw))
+    monkeypatch.setattr("commentary.services.announce", lambda **kw: sent.append(kw))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.entry_publish(match=match, text="Prima del fischio")
         assert sent == []

@@ -1,0 +1,81 @@
+"""Start Diretta under an ASGI server, with the flags every recipe shares (make run, the tests, the bench, the
+production recipe in docs/DEPLOY.md). One place for them, so no server is ever run without its keepalive.
+
+    python -m config.serve [--server uvicorn|daphne|granian] [--host 127.0.0.1] [--port 8000] [--workers 1]
+
+The default server is the one measured to serve Diretta best (docs/PERFORMANCE.md, docs/ARCHITECTURE.md).
+The keepalive is what drops a fan that stopped reading under a server that buffers without limit (daphne):
+DIRETTA_PING_INTERVAL / DIRETTA_PING_TIMEOUT seconds (10 / 10 by default; docs/PROTOCOL.md).
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_SERVER = "uvicorn"
+SERVERS = ("uvicorn", "daphne", "granian")
+APP = "config.asgi:application"
+MAX_CLIENT_FRAME = (
+    64 * 1024
+)  # the server's own cap on a client frame; Diretta's is 1 KB (commentary.live.fans)
+
+
+def command(server: str, *, host: str, port: int, workers: int = 1, proxy: bool = False) -> list[str]:
+    """The command line that serves Diretta with `server`."""
+    bin_dir = Path(sys.executable).parent
+    ping = os.environ.get("DIRETTA_PING_INTERVAL", "10")
+    timeout = os.environ.get("DIRETTA_PING_TIMEOUT", "10")
+    if server == "uvicorn":
+        cmd = [
+            str(bin_dir / "uvicorn"),
+            APP,
+            "--host", host, "--port", str(port),
+            "--loop", "uvloop", "--http", "httptools", "--ws", os.environ.get("DIRETTA_UVICORN_WS", "websockets-sansio"),
+            "--ws-ping-interval", ping, "--ws-ping-timeout", timeout,
+            "--ws-max-size", str(MAX_CLIENT_FRAME),
+            "--lifespan", "off", "--no-access-log",
+            "--timeout-graceful-shutdown", "10",
+        ]  # fmt: skip
+        if workers > 1:
+            cmd += ["--workers", str(workers)]
+        if proxy:
+            cmd += [
+                "--proxy-headers",
+                "--forwarded-allow-ips",
+                os.environ.get("TRUSTED_PROXIES", "127.0.0.1"),
+            ]
+        return cmd
+    if server == "daphne":
+        cmd = [
+            str(bin_dir / "daphne"),
+            "-b", host, "-p", str(port),
+            "--ping-interval", ping, "--ping-timeout", timeout,
+        ]  # fmt: skip
+        if proxy:
+            cmd += ["--proxy-headers"]
+        return [*cmd, APP]
+    if server == "granian":
+        return [
+            str(bin_dir / "granian"),
+            "--interface", "asgi", "--host", host, "--port", str(port),
+            "--workers", str(workers), "--loop", "uvloop", "--no-access-log",
+            APP,
+        ]  # fmt: skip
+    raise ValueError(f"unknown server {server!r}; one of {', '.join(SERVERS)}")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="Serve Diretta.")
+    parser.add_argument("--server", choices=SERVERS, default=os.environ.get("DIRETTA_SERVER", DEFAULT_SERVER))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--proxy", action="store_true", help="trust X-Forwarded-* from TRUSTED_PROXIES")
+    args = parser.parse_args(argv)
+    cmd = command(args.server, host=args.host, port=args.port, workers=args.workers, proxy=args.proxy)
+    os.execv(cmd[0], cmd)
+
+
+if __name__ == "__main__":
+    main()
