@@ -16,22 +16,25 @@ from pathlib import Path
 DEFAULT_SERVER = "uvicorn"
 SERVERS = ("uvicorn", "daphne", "granian")
 APP = "config.asgi:application"
+UVICORN_WS = "websockets-sansio"
 MAX_CLIENT_FRAME = (
     64 * 1024
 )  # the server's own cap on a client frame; Diretta's is 1 KB (commentary.live.fans)
 
 
-def command(server: str, *, host: str, port: int, workers: int = 1, proxy: bool = False) -> list[str]:
-    """The command line that serves Diretta with `server`."""
+def command(
+    server: str, *, host: str, port: int, workers: int = 1, proxy: bool = False, env=os.environ
+) -> list[str]:
+    """The command line that serves Diretta with `server` (settings read from `env`)."""
     bin_dir = Path(sys.executable).parent
-    ping = os.environ.get("DIRETTA_PING_INTERVAL", "10")
-    timeout = os.environ.get("DIRETTA_PING_TIMEOUT", "10")
+    ping = env.get("DIRETTA_PING_INTERVAL", "10")
+    timeout = env.get("DIRETTA_PING_TIMEOUT", "10")
     if server == "uvicorn":
         cmd = [
             str(bin_dir / "uvicorn"),
             APP,
             "--host", host, "--port", str(port),
-            "--loop", "uvloop", "--http", "httptools", "--ws", os.environ.get("DIRETTA_UVICORN_WS", "websockets-sansio"),
+            "--loop", "uvloop", "--http", "httptools", "--ws", env.get("DIRETTA_UVICORN_WS", UVICORN_WS),
             "--ws-ping-interval", ping, "--ws-ping-timeout", timeout,
             "--ws-max-size", str(MAX_CLIENT_FRAME),
             "--lifespan", "off", "--no-access-log",

@@ -118,7 +118,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 # Several server processes share their updates through Redis pub/sub when REDIS_URL is set; otherwise through
-# PostgreSQL's LISTEN/NOTIFY, or, on the embedded default, Unix datagrams under var/ (commentary.live.doorbell).
+# PostgreSQL's LISTEN/NOTIFY, or, on the embedded default, Unix datagrams under var/
+# (commentary.live.doorbell).
 # No channel layer: fans' sockets are plain ASGI apps fed by the per-process hub (docs/ARCHITECTURE.md).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 

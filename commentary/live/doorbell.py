@@ -13,9 +13,9 @@ process wrote it: a web process (an editor's POST), the replay command, a shell.
    | SQLite (the embedded default)   | a Unix datagram to each socket in           | match id and seq |
    |                                 | `var/doorbell/` (one per server process)    |                  |
 
-A listener that gets only the number reads the frames from the update log (one query per update per process).
-A lost ring (Redis restarting, a listener reconnecting) is caught by the hub's slow safety-net poll; the update
-numbers make every source agree, so a frame that arrives twice is passed on once.
+A listener that gets only the number reads the frames from the update log (one query per update per
+process). A lost ring (Redis restarting, a listener reconnecting) is caught by the hub's slow safety-net
+poll; the update numbers make every source agree, so a frame that arrives twice is passed on once.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def kind() -> str:
     return "local"
 
 
-# ---- the writer's side ----------------------------------------------------------------------------------------
+# ---- the writer's side
 
 _local_hub = None  # set by the hub of this process when it starts: (loop, callback)
 _redis = None
@@ -126,7 +126,7 @@ def _ring_local(match_id: int, seq: int) -> None:
                 pass  # that process is far behind reading rings: its safety-net poll will catch up
 
 
-# ---- the listener's side (in a server process, inside the hub's event loop) -----------------------------------
+# ---- the listener's side (in a server process, inside the hub's event loop)
 
 
 def _parse(text: str) -> tuple[int, int] | None:

@@ -17,6 +17,7 @@ Either way a slow fan never slows the others: the hub never waits for any fan's 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -90,7 +91,7 @@ class Fan:
         self.busy_since = 0.0
         self.frames: list[float] = []  # when the client's recent frames came (flood limit)
 
-    # -- called by the hub, in order, for every update of the match ------------------------------------------
+    # -- called by the hub, in order, for every update of the match
 
     def push(self, seq: int, messages: dict) -> None:
         sent = self.sent
@@ -142,6 +143,7 @@ class Fan:
 
     def drop(self) -> None:
         """Too slow: stop holding anything for it and close; its page comes back with `since`."""
+        logger.info("dropped a fan of match %s: %d bytes queued", self.stream.match_id, self.queued)
         self.leave()
         self.queue = None
         self.queued = 0
@@ -159,12 +161,10 @@ class Fan:
         asyncio.ensure_future(self._close(CLOSE_STREAM_LOST))
 
     async def _close(self, code: int) -> None:
-        try:
+        with contextlib.suppress(Exception):  # already gone
             await self.send({"type": "websocket.close", "code": code})
-        except Exception:
-            pass
 
-    # -- the client's side ------------------------------------------------------------------------------------
+    # -- the client's side
 
     async def catch_up(self, since: int) -> None:
         """Send every update after `since`, or one resync frame when they are not all in memory."""

@@ -1,16 +1,18 @@
-"""Browser tests: a real daphne serving the test database, Debian's Chromium driven by Playwright."""
+"""Browser tests: a real server serving the test database, Debian's Chromium driven by Playwright."""
 
 import os
 import shutil
 import signal
 import socket
 import subprocess
-import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from config import serve
 
 CHROMIUM = "/usr/bin/chromium"
 # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make between browser
@@ -40,42 +42,43 @@ def database_url() -> str:
     return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-class Daphne:
-    """One daphne process on the test database; can be killed and started again on the same port."""
+SERVER = os.environ.get("DIRETTA_SERVER", serve.DEFAULT_SERVER)  # .ci/run runs these tests under daphne too
 
-    def __init__(self, port: int | None = None, env: dict | None = None):
+
+class Server:
+    """One server process (the one `make run` uses, unless DIRETTA_SERVER says otherwise) on the test
+    database, started with the flags of `config.serve`; can be killed and started again on the same port."""
+
+    def __init__(self, port: int | None = None, env: dict | None = None, kind: str = SERVER):
         self.port = port or free_port()
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": database_url(),
-            "DIRETTA_POLL_INTERVAL": "0.2",
-            **(env or {}),
-        }
+        self.kind = kind
+        self.env = {**os.environ, "DATABASE_URL": database_url(), **(env or {})}
         self.process = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "Daphne":
-        daphne = str(Path(sys.executable).parent / "daphne")
+    def start(self) -> "Server":
+        command = serve.command(self.kind, host="127.0.0.1", port=self.port, env=self.env)
+        # its log goes to a file: a pipe nobody reads would block the server once full
+        self.log = tempfile.NamedTemporaryFile(prefix=f"diretta-{self.kind}-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
-            [daphne, "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"daphne exited: {self.process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"{self.kind} exited: {self.log_text()[-2000:]}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return self
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("daphne did not start within 20 s")
+        raise RuntimeError(f"{self.kind} did not start within 20 s")
+
+    def log_text(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:
@@ -92,10 +95,10 @@ class Daphne:
 
 
 @pytest.fixture
-def daphne(transactional_db):
-    server = Daphne().start()
-    yield server
-    server.stop()
+def server(transactional_db):
+    running = Server().start()
+    yield running
+    running.stop()
 
 
 @pytest.fixture(scope="session")
@@ -188,4 +191,4 @@ class AdminClient:
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing():
-    """A separate daphne checks these passwords with the project's real hashers: keep them."""
+    """A separate server checks these passwords with the project's real hashers: keep them."""

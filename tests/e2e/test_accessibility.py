@@ -73,43 +73,43 @@ def wait_live(page):
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
 
 
-def test_match_list_is_accessible(page, daphne):
+def test_match_list_is_accessible(page, server):
     demo_load()
     live_match()
     make_match()
-    page.goto(f"{daphne.url}/")
+    page.goto(f"{server.url}/")
     assert_accessible(page)
 
 
-def test_live_match_page_is_accessible(page, daphne):
+def test_live_match_page_is_accessible(page, server):
     match = live_match()
-    page.goto(f"{daphne.url}/matches/{match.pk}/")
+    page.goto(f"{server.url}/matches/{match.pk}/")
     wait_live(page)
     assert_accessible(page)
 
 
-def test_finished_report_is_accessible(page, daphne):
+def test_finished_report_is_accessible(page, server):
     report = demo_load()
-    page.goto(f"{daphne.url}/matches/{report.pk}/")
+    page.goto(f"{server.url}/matches/{report.pk}/")
     expect(page.locator("#scoreboard")).to_contain_text("Finale")
     assert_accessible(page)
 
 
-def test_english_report_is_accessible(page, daphne):
+def test_english_report_is_accessible(page, server):
     report = demo_load()
-    page.goto(f"{daphne.url}/en/matches/{report.pk}/")
+    page.goto(f"{server.url}/en/matches/{report.pk}/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert_accessible(page)
 
 
-def test_embed_is_accessible(page, daphne):
+def test_embed_is_accessible(page, server):
     match = live_match()
-    page.goto(f"{daphne.url}/matches/{match.pk}/embed/")
+    page.goto(f"{server.url}/matches/{match.pk}/embed/")
     wait_live(page)
     assert_accessible(page)
 
 
-def test_season_pages_are_accessible(page, daphne):
+def test_season_pages_are_accessible(page, server):
     report = demo_load()
     call_command("import_football_json", "matches/data/openfootball/it.1.json", stdout=io.StringIO())
     for path in (
@@ -119,18 +119,18 @@ def test_season_pages_are_accessible(page, daphne):
         "/competitions/",
         "/search/?q=milan",
     ):
-        page.goto(daphne.url + path)
+        page.goto(server.url + path)
         assert_accessible(page)
 
 
 # Django's admin follows the editor's system theme: the desk's own colours must hold on both.
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_desk_is_accessible(page, daphne, scheme):
+def test_desk_is_accessible(page, server, scheme):
     page.emulate_media(color_scheme=scheme)
     match = live_match()
     make_editor("giulia")
-    log_in(page, daphne, "giulia")
-    page.goto(f"{daphne.url}/admin/desk/{match.pk}/")
+    log_in(page, server, "giulia")
+    page.goto(f"{server.url}/admin/desk/{match.pk}/")
     wait_live(page)
     expect(page.locator("#feed .desk-tools").first).to_be_visible()
     assert_accessible(page)
@@ -148,10 +148,10 @@ def tab_and_press_enter(page, selector: str):
     page.keyboard.press("Enter")
 
 
-def test_fan_page_works_with_the_keyboard_alone(page, daphne):
+def test_fan_page_works_with_the_keyboard_alone(page, server):
     match = live_match()
     goal = Entry.objects.get(match=match, kind=Entry.Kind.GOAL)
-    page.goto(f"{daphne.url}/matches/{match.pk}/")
+    page.goto(f"{server.url}/matches/{match.pk}/")
     wait_live(page)
 
     # the skip link is the first stop, and Enter puts the focus on the content, past the header

@@ -34,23 +34,23 @@ def postgres(action: str) -> None:
         raise RuntimeError("PostgreSQL did not come back")
 
 
-def test_desk_survives_a_postgresql_restart(daphne, editor):
+def test_desk_survives_a_postgresql_restart(server, editor):
     if connection.vendor != "postgresql":
         pytest.skip("runs in the PostgreSQL pass of .ci/run (DATABASE_URL=postgres://…)")
     if os.geteuid() != 0 or not shutil.which("pg_ctlcluster") or not Path("/etc/postgresql").exists():
         pytest.skip("needs root and a local PostgreSQL cluster to restart")
     match = make_match()
     services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
-    desk = AdminClient(daphne.url, "editor", "x-Secret-123")
-    page = desk.opener.open(f"{daphne.url}/admin/desk/{match.pk}/", timeout=10).read().decode()
+    desk = AdminClient(server.url, "editor", "x-Secret-123")
+    page = desk.opener.open(f"{server.url}/admin/desk/{match.pk}/", timeout=10).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
     def publish(text):
         body = urllib.parse.urlencode({"kind": "commentary", "added_minute": 0, "text": text}).encode()
         request = urllib.request.Request(
-            f"{daphne.url}/admin/desk/{match.pk}/publish/",
+            f"{server.url}/admin/desk/{match.pk}/publish/",
             data=body,
-            headers={"X-CSRFToken": token, "HX-Request": "true", "Referer": daphne.url + "/admin/"},
+            headers={"X-CSRFToken": token, "HX-Request": "true", "Referer": server.url + "/admin/"},
         )
         try:
             with desk.opener.open(request, timeout=20) as response:

@@ -21,8 +21,8 @@ def make_editor(username: str) -> User:
     return user
 
 
-def log_in(page, daphne, username):
-    page.goto(f"{daphne.url}/admin/login/")
+def log_in(page, server, username):
+    page.goto(f"{server.url}/admin/login/")
     page.locator("#id_username").focus()
     page.keyboard.type(username)
     page.keyboard.press("Tab")
@@ -54,17 +54,17 @@ def choose(page, select: str, option_label: str):
 
 
 @pytest.fixture
-def desk_and_fan(browser, daphne):
+def desk_and_fan(browser, server):
     match = make_match()
     make_editor("giulia")
     editor = browser.new_context(locale="it-IT", timezone_id="Europe/Rome")
     fan = browser.new_context(locale="it-IT", timezone_id="Europe/Rome")
     desk, fan_page = editor.new_page(), fan.new_page()
     blocked = [csp_violations(desk), csp_violations(fan_page)]
-    log_in(desk, daphne, "giulia")
-    desk.goto(f"{daphne.url}/admin/desk/{match.pk}/")
+    log_in(desk, server, "giulia")
+    desk.goto(f"{server.url}/admin/desk/{match.pk}/")
     expect(desk.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
-    fan_page.goto(f"{daphne.url}/matches/{match.pk}/")
+    fan_page.goto(f"{server.url}/matches/{match.pk}/")
     expect(fan_page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
     yield match, desk, fan_page
     editor.close()
@@ -156,13 +156,13 @@ def test_edit_delete_and_a_script_reach_the_fan_safely(desk_and_fan):
     expect(fan.locator(f"#entry-{entry.pk}")).to_have_count(0, timeout=1_000)
 
 
-def test_second_editor_sees_entries_and_a_stale_edit_is_refused(desk_and_fan, browser, daphne):
+def test_second_editor_sees_entries_and_a_stale_edit_is_refused(desk_and_fan, browser, server):
     match, desk, fan = desk_and_fan
     make_editor("marco")
     context = browser.new_context(locale="it-IT")
     other = context.new_page()
-    log_in(other, daphne, "marco")
-    other.goto(f"{daphne.url}/admin/desk/{match.pk}/")
+    log_in(other, server, "marco")
+    other.goto(f"{server.url}/admin/desk/{match.pk}/")
     expect(other.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
 
     tab_to(desk, "#id_text")

@@ -1,4 +1,4 @@
-"""Faults with real processes: Redis going away mid-match, a daphne process killed under its fans."""
+"""Faults with real processes: Redis going away mid-match, a server process killed under its fans."""
 
 import contextlib
 import json
@@ -11,7 +11,7 @@ from websockets.sync.client import connect
 
 from commentary.models import Entry
 from tests.conftest import make_match
-from tests.e2e.conftest import AdminClient, Daphne, free_port, need
+from tests.e2e.conftest import AdminClient, Server, free_port, need
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -67,7 +67,7 @@ def redis_server():
 
 
 @contextlib.contextmanager
-def fan(server: Daphne, match, since: int):
+def fan(server: Server, match, since: int):
     """A fan's socket that has told the server the last update it has."""
     with connect(
         f"ws://127.0.0.1:{server.port}/ws/matches/{match.pk}/", origin=server.url, open_timeout=5
@@ -78,7 +78,7 @@ def fan(server: Daphne, match, since: int):
 
 def test_redis_stopped_and_restarted_during_a_match(redis_server, editor):
     env = {"REDIS_URL": redis_server.url}
-    a, b = Daphne(env=env).start(), Daphne(env=env).start()
+    a, b = Server(env=env).start(), Server(env=env).start()
     try:
         match = make_match()
         desk = AdminClient(a.url, "editor", "x-Secret-123")
@@ -103,7 +103,7 @@ def test_redis_stopped_and_restarted_during_a_match(redis_server, editor):
 
 def test_killed_daphne_fans_reconnect_to_the_other_and_miss_nothing(redis_server, editor):
     env = {"REDIS_URL": redis_server.url}
-    a, b = Daphne(env=env).start(), Daphne(env=env).start()
+    a, b = Server(env=env).start(), Server(env=env).start()
     try:
         match = make_match()
         desk = AdminClient(b.url, "editor", "x-Secret-123")

@@ -1,4 +1,4 @@
-"""A fan's page in Chromium against a real daphne: it follows the match by itself."""
+"""A fan's page in Chromium against a real server: it follows the match by itself."""
 
 import re
 
@@ -13,8 +13,8 @@ from tests.e2e.conftest import AdminClient
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def open_live(page, daphne, match):
-    page.goto(f"{daphne.url}/matches/{match.pk}/")
+def open_live(page, server, match):
+    page.goto(f"{server.url}/matches/{match.pk}/")
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
 
 
@@ -22,14 +22,14 @@ def feed_texts(page):
     return page.locator("#feed .entry__text").all_inner_texts()
 
 
-def test_fan_page_receives_entries_and_the_score_moves(page, daphne, editor):
+def test_fan_page_receives_entries_and_the_score_moves(page, server, editor):
     match = make_match()
     services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF, text="Si parte!")
-    open_live(page, daphne, match)
+    open_live(page, server, match)
     expect(page.locator("#scoreboard [data-score=home]")).to_have_text("0")
 
     # an editor publishing through the server the fan is connected to (HTTP → service → hub → socket)
-    AdminClient(daphne.url, "editor", "x-Secret-123").publish(match, "Prima azione pericolosa")
+    AdminClient(server.url, "editor", "x-Secret-123").publish(match, "Prima azione pericolosa")
     expect(page.locator("#feed article").first).to_contain_text("Prima azione pericolosa", timeout=1_000)
 
     # and a write from another process (here, the test's), which the hub's database poll brings
@@ -50,25 +50,25 @@ def test_fan_page_receives_entries_and_the_score_moves(page, daphne, editor):
     expect(page.locator("#announcer")).to_contain_text("Destro sul secondo palo")
 
 
-def test_edit_and_delete_reach_the_fan(page, daphne):
+def test_edit_and_delete_reach_the_fan(page, server):
     match = make_match()
     entry = services.entry_publish(match=match, text="Testo con un refuso")
-    open_live(page, daphne, match)
+    open_live(page, server, match)
     services.entry_update(entry=entry, text="Testo corretto")
     expect(page.locator(f"#entry-{entry.pk}")).to_contain_text("Testo corretto", timeout=2_000)
     services.entry_delete(entry=entry)
     expect(page.locator(f"#entry-{entry.pk}")).to_have_count(0, timeout=2_000)
 
 
-def test_offline_page_catches_up_once_and_in_order(page, daphne):
+def test_offline_page_catches_up_once_and_in_order(page, server):
     match = make_match()
     services.entry_publish(match=match, text="Prima della disconnessione")
-    open_live(page, daphne, match)
-    daphne.kill()  # the fan's connection drops, as on a flaky mobile network
+    open_live(page, server, match)
+    server.kill()  # the fan's connection drops, as on a flaky mobile network
     expect(page.locator("#live-status")).to_have_attribute("data-state", "reconnecting", timeout=5_000)
     for text in ("Uno mentre eri via", "Due mentre eri via", "Tre mentre eri via"):
         services.entry_publish(match=match, text=text)
-    daphne.start()
+    server.start()
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=15_000)
     expect(page.locator("#feed article")).to_have_count(4, timeout=5_000)
     assert feed_texts(page) == [
@@ -79,9 +79,9 @@ def test_offline_page_catches_up_once_and_in_order(page, daphne):
     ]
 
 
-def test_browser_offline_then_online_shows_missed_entries_once(page, daphne):
+def test_browser_offline_then_online_shows_missed_entries_once(page, server):
     match = make_match()
-    open_live(page, daphne, match)
+    open_live(page, server, match)
     page.context.set_offline(True)
     for text in ("Primo", "Secondo", "Terzo"):
         services.entry_publish(match=match, text=text)
@@ -91,12 +91,12 @@ def test_browser_offline_then_online_shows_missed_entries_once(page, daphne):
     assert feed_texts(page) == ["Terzo", "Secondo", "Primo"]
 
 
-def test_scrolled_reader_is_not_moved_and_gets_a_new_updates_button(page, daphne):
+def test_scrolled_reader_is_not_moved_and_gets_a_new_updates_button(page, server):
     match = make_match()
     for i in range(25):
         services.entry_publish(match=match, text=f"Voce di riempimento numero {i} " + "bla " * 30)
     page.set_viewport_size({"width": 400, "height": 700})
-    open_live(page, daphne, match)
+    open_live(page, server, match)
     page.mouse.wheel(0, 2500)
     page.wait_for_timeout(300)
     anchor = page.locator("#" + page.locator("#feed article").nth(12).get_attribute("id"))
@@ -115,22 +115,22 @@ def test_scrolled_reader_is_not_moved_and_gets_a_new_updates_button(page, daphne
     assert not page.title().startswith("(")
 
 
-def test_oldest_first_reader_gets_new_entries_at_the_bottom(page, daphne):
+def test_oldest_first_reader_gets_new_entries_at_the_bottom(page, server):
     match = make_match()
     services.entry_publish(match=match, text="La prima")
-    page.goto(f"{daphne.url}/matches/{match.pk}/?order=oldest")
+    page.goto(f"{server.url}/matches/{match.pk}/?order=oldest")
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
     services.entry_publish(match=match, text="L'ultima")
     expect(page.locator("#feed article").last).to_contain_text("L'ultima", timeout=2_000)
 
 
-def test_finished_match_page_opens_no_socket(page, daphne):
+def test_finished_match_page_opens_no_socket(page, server):
     match = make_match()
     for kind in (Entry.Kind.KICK_OFF, Entry.Kind.HALF_TIME, Entry.Kind.SECOND_HALF, Entry.Kind.FULL_TIME):
         services.entry_publish(match=match, kind=kind)
     sockets = []
     page.on("websocket", lambda ws: sockets.append(ws))
-    page.goto(f"{daphne.url}/matches/{match.pk}/")
+    page.goto(f"{server.url}/matches/{match.pk}/")
     page.wait_for_timeout(500)
     assert sockets == []
     expect(page.locator("#scoreboard")).to_contain_text("Finale")

@@ -1,4 +1,4 @@
-"""Two daphne processes behind the real Redis: a fan on B gets what an editor published through A."""
+"""Two server processes behind the real Redis: a fan on B gets what an editor published through A."""
 
 import contextlib
 import json
@@ -9,7 +9,7 @@ import pytest
 from websockets.sync.client import connect
 
 from tests.conftest import make_match
-from tests.e2e.conftest import AdminClient, Daphne, need
+from tests.e2e.conftest import AdminClient, Server, need
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -25,18 +25,18 @@ def redis_available() -> bool:
 
 
 @pytest.fixture
-def two_daphnes(transactional_db):
+def two_servers(transactional_db):
     need(redis_available(), f"no Redis server at {REDIS_URL}")
     # The database poll is slowed right down: what arrives within a second came through Redis.
-    env = {"REDIS_URL": REDIS_URL, "DIRETTA_POLL_INTERVAL": "30"}
-    servers = [Daphne(env=env).start(), Daphne(env=env).start()]
+    env = {"REDIS_URL": REDIS_URL, "DIRETTA_SAFETY_POLL": "30"}
+    servers = [Server(env=env).start(), Server(env=env).start()]
     yield servers
     for server in servers:
         server.stop()
 
 
-def test_fan_on_process_b_receives_what_an_editor_published_through_a(two_daphnes, editor):
-    a, b = two_daphnes
+def test_fan_on_process_b_receives_what_an_editor_published_through_a(two_servers, editor):
+    a, b = two_servers
     match = make_match()
     editor_session = AdminClient(a.url, "editor", "x-Secret-123")
     with contextlib.ExitStack() as stack:
