@@ -22,12 +22,13 @@ setup: $(VENV)/.installed
 	$(PY) manage.py load_demo
 	$(PY) manage.py import_football_json matches/data/openfootball/it.1.json --squads -v0
 
-## Set up, load the demo match, replay it live and serve Diretta with daphne on http://$(HOST):$(PORT)
+## Set up, load the demo match, replay it live and serve Diretta on http://$(HOST):$(PORT)
+## (uvicorn, the server measured best; SERVER=daphne or SERVER=granian to choose another)
 run: setup
 	@echo "Diretta: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@$(PY) manage.py replay_match demo --speed $(SPEED) --replace & replay=$$!; \
 	trap 'kill $$replay 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	$(PY) -m config.serve --host $(HOST) --port $(PORT) $(if $(SERVER),--server $(SERVER))
 
 # The Nu Html Checker (vnu.jar) for the HTML validity tests; without npm those tests skip (fail in CI).
 # --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime from outside the registry; the tests

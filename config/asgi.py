@@ -9,6 +9,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from commentary.live.routing import websocket_urlpatterns  # noqa: E402
+from config.runtime import tune_gc  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -17,3 +18,5 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
     }
 )
+
+tune_gc()  # last: everything loaded by now lives as long as the process

@@ -62,7 +62,9 @@ class Server:
     def start(self) -> "Server":
         command = serve.command(self.kind, host="127.0.0.1", port=self.port, env=self.env)
         # its log goes to a file: a pipe nobody reads would block the server once full
-        self.log = tempfile.NamedTemporaryFile(prefix=f"diretta-{self.kind}-", suffix=".log", delete=False)
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115  (lives as long as the server)
+            prefix=f"diretta-{self.kind}-", suffix=".log", delete=False
+        )
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
         )

@@ -42,7 +42,7 @@ def stalled_fan(port: int, match_id: int) -> socket.socket:
 
 
 # Under daphne the server's keepalive is what drops a fan that stopped reading (it stops answering pings):
-# made short here. Under uvicorn the hub drops it on backpressure: the keepalive is made too long to act first.
+# made short here. Under uvicorn the hub drops it on backpressure: the keepalive is made too long to act.
 KEEPALIVE = {"daphne": ("1", "2"), "uvicorn": ("60", "60")}
 TOO_SLOW = b"\x88\x02" + fans.CLOSE_TOO_SLOW.to_bytes(2, "big")  # the close frame, as it reaches the client
 
