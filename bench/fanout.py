@@ -95,14 +95,18 @@ def setup_line(args, kind: str) -> str:
     return (
         f"Fan-out: {args.fans:,} fans, {args.updates} updates every {args.interval:g} s, catch-up "
         f"{args.catch_up}; Diretta on {args.workers} x {kind}, "
-        f"{'Redis pub/sub layer' if args.redis else 'in-memory layer'}, {database}, publisher {args.publisher}; "
-        f"ASGI = bench/asgi_broadcast.py on 1 x {kind}; ceiling = websockets.broadcast(), 1 process; "
-        f"{os.cpu_count()} CPUs shared"
+        f"{'Redis pub/sub layer' if args.redis else 'in-memory layer'}, {database}, "
+        f"publisher {args.publisher}; "
+        + ("" if args.no_asgi else f"ASGI = bench/asgi_broadcast.py on 1 x {kind}; ")
+        + ("" if args.no_ceiling else "ceiling = websockets.broadcast(), 1 process; ")
+        + f"{os.cpu_count()} CPUs shared"
     )
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description="Diretta websocket fan-out benchmark (see the module docstring).")
+    parser = argparse.ArgumentParser(
+        description="Diretta websocket fan-out benchmark (see the module docstring)."
+    )
     parser.add_argument("--fans", type=int, default=2000, help="websocket clients (default 2000)")
     parser.add_argument("--updates", type=int, default=20, help="entries published (default 20)")
     parser.add_argument(
@@ -110,9 +114,13 @@ def parse_args(argv=None):
         help="Diretta server processes; 2 needs Redis and implies --redis (default 1)",
     )  # fmt: skip
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between publishes (default 0.5)")
-    parser.add_argument("--server", choices=SERVER_KINDS, default="daphne", help="server kind (default daphne)")
     parser.add_argument(
-        "--servers", default="", help="several server kinds, comma-separated, one run each: daphne,uvicorn,granian"
+        "--server", choices=SERVER_KINDS, default="daphne", help="server kind (default daphne)"
+    )
+    parser.add_argument(
+        "--servers",
+        default="",
+        help="several server kinds, comma-separated, one run each: daphne,uvicorn,granian",
     )
     parser.add_argument(
         "--config", choices=("sqlite", "postgres", "redis"), default="sqlite",
@@ -132,7 +140,8 @@ def parse_args(argv=None):
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
     parser.add_argument(
         "--database-url", default="",
-        help="default: a fresh SQLite file (--config sqlite) or a fresh PostgreSQL database created and dropped "
+        help="default: a fresh SQLite file (--config sqlite) or a fresh PostgreSQL database created and "
+        "dropped "
         "by the run; e.g. postgres://postgres@127.0.0.1:5432/diretta_bench (kept)",
     )  # fmt: skip
     parser.add_argument(
@@ -145,15 +154,22 @@ def parse_args(argv=None):
     )  # fmt: skip
     parser.add_argument("--connect-timeout", type=float, default=60.0, help="seconds for all fans to connect")
     parser.add_argument(
-        "--drain-timeout", type=float, default=30.0, help="seconds after the last publish to wait for deliveries"
+        "--drain-timeout",
+        type=float,
+        default=30.0,
+        help="seconds after the last publish to wait for deliveries",
     )
-    parser.add_argument("--connect-concurrency", type=int, default=20, help="handshakes in flight per client process")
+    parser.add_argument(
+        "--connect-concurrency", type=int, default=20, help="handshakes in flight per client process"
+    )
     parser.add_argument("--connect-retries", type=int, default=3)
     parser.add_argument("--no-ceiling", action="store_true", help="skip the websockets ceiling column")
     parser.add_argument("--no-asgi", action="store_true", help="skip the minimal ASGI app column")
     args = parser.parse_args(argv)
     if args.fans < 1 or args.updates < 1 or args.clients < 1 or args.interval < 0 or args.catch_up < 0:
-        parser.error("--fans, --updates and --clients must be at least 1, --interval and --catch-up not negative")
+        parser.error(
+            "--fans, --updates and --clients must be at least 1, --interval and --catch-up not negative"
+        )
     args.server_kinds = [k.strip() for k in args.servers.split(",") if k.strip()] or [args.server]
     for kind in args.server_kinds:
         if kind not in SERVER_KINDS:
@@ -217,21 +233,14 @@ def main(argv=None) -> int:
         print()
     if len(runs) > 1:
         print("Summary (p99 latency / CPU per frame / KB per idle fan / surge):")
-        for kind, run in runs.items():
-            for column in ("diretta", "asgi"):
-                r = run[column]
-                if r:
-                    print(
-                        f"  {column + '/' + kind:<24} p99 {fmt(r['latency_ms']['p99'], ' ms'):>12}"
-                        f"  {fmt(r['cpu_us_per_frame'], ' µs/frame'):>16}  {fmt(r['kb_per_idle_fan'], ' KB'):>9}"
-                        f"  surge {fmt(r['surge']['seconds'], ' s')}"
-                    )
-        if ceiling:
-            print(
-                f"  {'ceiling':<24} p99 {fmt(ceiling['latency_ms']['p99'], ' ms'):>12}"
-                f"  {fmt(ceiling['cpu_us_per_frame'], ' µs/frame'):>16}  {fmt(ceiling['kb_per_idle_fan'], ' KB'):>9}"
-                f"  surge {fmt(ceiling['surge']['seconds'], ' s')}"
-            )
+        summary = [(f"{c}/{kind}", run[c]) for kind, run in runs.items() for c in ("diretta", "asgi")]
+        for label, r in [*summary, ("ceiling", ceiling)]:
+            if r:
+                print(
+                    f"  {label:<24} p99 {fmt(r['latency_ms']['p99'], ' ms'):>12}"
+                    f"  {fmt(r['cpu_us_per_frame'], ' µs/frame'):>16}"
+                    f"  {fmt(r['kb_per_idle_fan'], ' KB'):>9}  surge {fmt(r['surge']['seconds'], ' s')}"
+                )
     print(f"\ncommand: {command}")
     first = next(iter(runs.values()))
     result = {

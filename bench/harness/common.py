@@ -81,9 +81,8 @@ def descendants(pid: int) -> list[int]:
         except (FileNotFoundError, ProcessLookupError):
             continue
         for task in tasks:
-            with contextlib.suppress(OSError):
-                with open(f"/proc/{current}/task/{task}/children") as f:
-                    todo.extend(int(child) for child in f.read().split())
+            with contextlib.suppress(OSError), open(f"/proc/{current}/task/{task}/children") as f:
+                todo.extend(int(child) for child in f.read().split())
     return found
 
 

@@ -59,7 +59,9 @@ print(Update.objects.filter(match_id=%(match_id)d).aggregate(m=Max("seq"))["m"] 
 def server_env(var_dir: Path, database_url: str = "", redis_url: str = "") -> dict:
     """The environment of a Diretta server (and of the manage.py calls and the publisher process)."""
     env = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
     }
     env.update(
         DEBUG="0",
@@ -80,7 +82,12 @@ def server_env(var_dir: Path, database_url: str = "", redis_url: str = "") -> di
 
 def manage(env: dict, *arguments: str) -> str:
     result = subprocess.run(
-        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if result.returncode != 0:
         raise RuntimeError(f"manage.py {arguments[0]} failed:\n{result.stdout}\n{result.stderr}")

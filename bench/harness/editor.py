@@ -135,7 +135,7 @@ class ProcessPublisher:
     """A separate Python process publishing through commentary.services.entry_publish."""
 
     def __init__(self, env: dict, match_id: int, log=None, start_timeout: float = 60.0):
-        self.log = open(log, "ab") if log else subprocess.DEVNULL  # its warnings and tracebacks
+        self.log = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed in close()
         self.process = subprocess.Popen(
             [sys.executable, "-c", PUBLISHER_SCRIPT, str(match_id)],
             cwd=ROOT,

@@ -109,7 +109,16 @@ async def _fan_process(conn, plan, since, caught_up_seq, updates, connect_deadli
 
 
 async def _fan(
-    url, origin, since, caught_up_seq, stats: FanStats, gate, connect_deadline, retries, all_tried, all_finished
+    url,
+    origin,
+    since,
+    caught_up_seq,
+    stats: FanStats,
+    gate,
+    connect_deadline,
+    retries,
+    all_tried,
+    all_finished,
 ):
     websocket = None
     async with gate:
@@ -252,7 +261,9 @@ class Fleet:
         return [p.pid for p in self.processes if p.pid is not None]
 
     def _pump(self, timeout: float) -> None:
-        for conn in multiprocessing.connection.wait([c for c in self.conns if c not in self.results], timeout):
+        for conn in multiprocessing.connection.wait(
+            [c for c in self.conns if c not in self.results], timeout
+        ):
             try:
                 message = conn.recv()
             except (EOFError, OSError):

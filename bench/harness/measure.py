@@ -18,8 +18,10 @@ FILLER = (
 )
 
 
-def measure(*, name: str, args, servers, urls: list[tuple[str, str]], since: int, caught_up_seq: int, publish):
-    """Connect args.fans fans to `urls`, publish args.updates times through `publish(i, text)`; return figures.
+def measure(
+    *, name: str, args, servers, urls: list[tuple[str, str]], since: int, caught_up_seq: int, publish
+):
+    """Connect args.fans fans to `urls`, publish args.updates times through `publish(i, text)`: figures.
 
     `servers` has cpu_seconds(), rss_kb() and pids() (a Server or a ServerGroup). `publish(i, text)` returns
     (accepted, time just before the call, seconds the call took). Fans send `since` and have caught up once
@@ -96,7 +98,9 @@ def measure(*, name: str, args, servers, urls: list[tuple[str, str]], since: int
             "seconds": round(caught_up[-1] - connect_started, 2) if all_caught_up else None,
             "caught_up": len(caught_up),
             "not_caught_up": connected - len(caught_up),
-            "caught_up_p50_s": round(st.percentile(caught_up, 50) - connect_started, 2) if caught_up else None,
+            "caught_up_p50_s": round(st.percentile(caught_up, 50) - connect_started, 2)
+            if caught_up
+            else None,
             "since": since,
             "caught_up_seq": caught_up_seq,
             "server_cpu_seconds": round(connect_cpu, 2),

@@ -6,8 +6,9 @@
         ...  # server.port, server.url, server.cpu_seconds(), server.rss_kb()
 
 Kinds (KINDS): daphne; uvicorn (uvloop + httptools + the `websockets` implementation); uvicorn-sansio and
-uvicorn-wsproto (the other websocket implementations; wsproto must be installed); granian (ASGI interface,
-websockets on, one worker); ceiling (bench/ceiling_server.py: the `websockets` library alone; `app` unused).
+uvicorn-wsproto (the other websocket implementations; wsproto must be installed); granian (ASGI interface
+without lifespan, websockets on, one worker); ceiling (bench/ceiling_server.py: the `websockets` library
+alone; `app` unused).
 
 A server runs in a session of its own (a Ctrl-C in the terminal reaches the caller, which stops it in
 order), with the hard file-descriptor limit, cwd = the repository root. stop() is safe to call twice and
@@ -59,10 +60,12 @@ def server_command(kind: str, port: int, app: str = DIRETTA_APP) -> list[str]:
     if kind == "granian":
         if importlib.util.find_spec("granian") is None:
             raise RuntimeError("granian: not importable (pip install granian)")
+        # asginl: the ASGI interface without the lifespan protocol, which Django/Channels do not speak (as
+        # uvicorn's --lifespan off; with `asgi` granian logs a warning and goes on without it).
         # --backpressure: granian serves at most backlog/workers (1,024) requests at once per worker, and a
         # websocket is a request for its whole life: without it, fan 1,025 waits forever.
         return [
-            str(BIN / "granian"), "--interface", "asgi", "--host", HOST, "--port", str(port), "--ws",
+            str(BIN / "granian"), "--interface", "asginl", "--host", HOST, "--port", str(port), "--ws",
             "--workers", "1", "--backlog", "4096", "--backpressure", "1000000",
             "--log-level", "warning", "--no-access-log", app,
         ]  # fmt: skip
@@ -151,9 +154,8 @@ class Server:
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"{self.kind} on port {self.port} exited with {self.process.returncode}:\n{tail(self.log)}"
-                )
+                code = self.process.returncode
+                raise RuntimeError(f"{self.kind} on port {self.port} exited with {code}:\n{tail(self.log)}")
             with contextlib.suppress(OSError, http.client.HTTPException):
                 if self.ready_path is None:
                     with socket.create_connection((HOST, self.port), timeout=0.5):

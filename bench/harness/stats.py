@@ -108,11 +108,13 @@ def table(title: str, columns: list[tuple[str, dict]], ceiling: dict | None, wid
         title,
         f"{'':<36}" + "".join(f"{name:>{width}}" for name, _r in columns),
         row("fans connected", lambda r: f"{r['connected']:,}/{r['fans']:,} in {r['connect_seconds']:g} s"),
-        row("fans refused / timed out", lambda r: f"{r['connect_failed']:,} ({fmt_errors(r['connect_errors'])})"),
+        row("fans refused / timed out",
+            lambda r: f"{r['connect_failed']:,} ({fmt_errors(r['connect_errors'])})"),
         row("surge: all connected + caught up", lambda r: fmt(r["surge"]["seconds"], " s")),
         row("surge: fans not caught up", lambda r: fmt(r["surge"]["not_caught_up"])),
         row("server CPU per connection", lambda r: fmt(r["surge"]["cpu_ms_per_connection"], " ms")),
-        row("delivered / expected", lambda r: f"{r['delivered']:,}/{r['expected']:,} ({r['delivered_pct']:g}%)"),
+        row("delivered / expected",
+            lambda r: f"{r['delivered']:,}/{r['expected']:,} ({r['delivered_pct']:g}%)"),
         row("duplicates", lambda r: fmt(r["duplicates"])),
         row("out of order", lambda r: fmt(r["out_of_order"])),
         row("gaps", lambda r: fmt(r["gaps"])),
@@ -144,7 +146,9 @@ def table(title: str, columns: list[tuple[str, dict]], ceiling: dict | None, wid
     if ceiling is not None:
         lines.append("ratio to the ceiling (lower is better):")
         for name in RATIOS:
-            lines.append(row(f"  {name.replace('_', ' ')}", lambda r, n=name: fmt(ratios(r, ceiling)[n], "x")))
+            lines.append(
+                row(f"  {name.replace('_', ' ')}", lambda r, n=name: fmt(ratios(r, ceiling)[n], "x"))
+            )
     return "\n".join(lines)
 
 
