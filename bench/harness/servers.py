@@ -87,7 +87,11 @@ def _child_setup() -> None:
 
 
 class Server:
-    """One server process; can be killed and started again on the same port."""
+    """One server process; can be killed and started again on the same port.
+
+    tests/e2e/conftest.py's Daphne is this with kind "daphne", extra_env={"DATABASE_URL": ...,
+    "DIRETTA_POLL_INTERVAL": "0.2", **env} and start_timeout=20.
+    """
 
     def __init__(
         self,
@@ -96,6 +100,7 @@ class Server:
         app: str = DIRETTA_APP,
         port: int | None = None,
         env: dict | None = None,
+        extra_env: dict | None = None,
         log: Path | str | None = None,
         ready_path: str | None = None,
         start_timeout: float = START_TIMEOUT,
@@ -105,7 +110,8 @@ class Server:
         self.kind = kind
         self.app = app
         self.port = port or free_port()
-        self.env = dict(os.environ if env is None else env)
+        # env: the whole environment (default: this process's); extra_env: set on top of it.
+        self.env = {**(os.environ if env is None else env), **(extra_env or {})}
         self.ready_path = ready_path  # None: ready once the port accepts a TCP connection
         self.start_timeout = start_timeout
         self._own_log = log is None
