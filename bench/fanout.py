@@ -163,6 +163,10 @@ def parse_args(argv=None):
         "--connect-concurrency", type=int, default=20, help="handshakes in flight per client process"
     )
     parser.add_argument("--connect-retries", type=int, default=3)
+    parser.add_argument(
+        "--surge", action="store_true",
+        help="a reconnect storm: every fan starts its handshake at once (--connect-concurrency = all fans)",
+    )  # fmt: skip
     parser.add_argument("--no-ceiling", action="store_true", help="skip the websockets ceiling column")
     parser.add_argument("--no-asgi", action="store_true", help="skip the minimal ASGI app column")
     args = parser.parse_args(argv)
@@ -170,6 +174,8 @@ def parse_args(argv=None):
         parser.error(
             "--fans, --updates and --clients must be at least 1, --interval and --catch-up not negative"
         )
+    if args.surge:
+        args.connect_concurrency = -(-args.fans // args.clients)
     args.server_kinds = [k.strip() for k in args.servers.split(",") if k.strip()] or [args.server]
     for kind in args.server_kinds:
         if kind not in SERVER_KINDS:
