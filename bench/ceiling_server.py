@@ -5,7 +5,8 @@ the ceiling" separates what Diretta (Django, Channels, daphne, the hub) costs fr
 the fan clients on this machine cost anyway. It does nothing but what a fan-out needs:
 
 - a websocket on any path is a fan; once it has sent its first text frame (Diretta's `{"since": n}`) it is
-  in the audience, as a Diretta socket starts receiving only after `since`;
+  in the audience, as a Diretta socket starts receiving only after `since`; it first gets the frames of the
+  last HISTORY broadcasts numbered above `n` (its catch-up, as Diretta replays from its update log);
 - ``GET /broadcast?seq=<n>&marker=<text>&size=<bytes>`` builds one frame shaped like Diretta's (an element
   with ``data-seq`` holding the marker, padded to `size`) and hands it to ``websockets.broadcast()``, which
   writes the same bytes to every socket without awaiting any of them;
@@ -26,6 +27,17 @@ from websockets.asyncio.server import broadcast, serve
 from websockets.exceptions import ConnectionClosed
 
 audience: set = set()
+HISTORY = 500  # broadcasts kept for the catch-up of fans that join later (Diretta's replay window)
+history: list[tuple[int, str]] = []
+
+
+def parse_since(text: str) -> int:
+    """The `n` of a fan's first frame `{"since": n}`; 0 when it is anything else."""
+    try:
+        since = json.loads(text).get("since", 0)
+    except (ValueError, AttributeError):
+        return 0
+    return since if type(since) is int else 0
 
 
 def build_frame(*, seq: int, marker: str, size: int) -> str:
@@ -52,14 +64,20 @@ def process_request(connection, request):
             size = int(query.get("size", ["0"])[0])
         except (KeyError, ValueError):
             return connection.respond(HTTPStatus.BAD_REQUEST, "seq, marker and size are needed\n")
-        broadcast(audience, build_frame(seq=seq, marker=marker, size=size))
+        frame = build_frame(seq=seq, marker=marker, size=size)
+        history.append((seq, frame))
+        del history[:-HISTORY]
+        broadcast(audience, frame)
         return connection.respond(HTTPStatus.OK, f"sent to {len(audience)}\n")
     return None
 
 
 async def fan(websocket) -> None:
     try:
-        await websocket.recv()  # the fan's `since`: its content does not matter here
+        since = parse_since(await websocket.recv())
+        for seq, frame in list(history):
+            if seq > since:
+                await websocket.send(frame)
     except ConnectionClosed:
         return
     audience.add(websocket)
