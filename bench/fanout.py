@@ -53,6 +53,7 @@ from bench.harness.common import HOST, raise_fd_limit  # noqa: E402
 from bench.harness.runs import run_broadcast, run_diretta  # noqa: E402
 from bench.harness.servers import KINDS  # noqa: E402
 from bench.harness.stats import fmt, ratios, result_line, table  # noqa: E402
+from config import serve  # noqa: E402
 
 SERVER_KINDS = tuple(k for k in KINDS if k != "ceiling")
 
@@ -115,7 +116,10 @@ def parse_args(argv=None):
     )  # fmt: skip
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between publishes (default 0.5)")
     parser.add_argument(
-        "--server", choices=SERVER_KINDS, default="daphne", help="server kind (default daphne)"
+        "--server",
+        choices=SERVER_KINDS,
+        default=serve.DEFAULT_SERVER,
+        help=f"server kind (default {serve.DEFAULT_SERVER}, the one make run uses)",
     )
     parser.add_argument(
         "--servers",

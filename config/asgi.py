@@ -1,22 +1,25 @@
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
 
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from config.handlers import OneHopASGIHandler  # noqa: E402
 
-from commentary.live.routing import websocket_urlpatterns  # noqa: E402
+django_asgi_app = OneHopASGIHandler()
+
+from commentary.live.routing import websocket_application  # noqa: E402
 from config.runtime import tune_gc  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        # Fans only listen: no session or user on their sockets, only the origin check.
-        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
-    }
-)
+
+async def application(scope, receive, send):
+    """Pages, the admin and the API are Django's; fans' sockets go straight to the live hub."""
+    if scope["type"] == "websocket":
+        return await websocket_application(scope, receive, send)
+    if scope["type"] == "http":
+        return await django_asgi_app(scope, receive, send)
+    raise ValueError(f"Diretta serves http and websocket, not {scope['type']!r}")
+
 
 tune_gc()  # last: everything loaded by now lives as long as the process

@@ -21,6 +21,10 @@ SLOW_PAUSE = 0.020
 
 
 def tune_gc() -> None:
+    if os.environ.get("DIRETTA_SWITCH_INTERVAL"):
+        import sys
+
+        sys.setswitchinterval(float(os.environ["DIRETTA_SWITCH_INTERVAL"]))
     gc.collect()
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)

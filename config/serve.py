@@ -23,21 +23,33 @@ MAX_CLIENT_FRAME = (
 
 
 def command(
-    server: str, *, host: str, port: int, workers: int = 1, proxy: bool = False, env=os.environ
+    server: str,
+    *,
+    host: str,
+    port: int,
+    workers: int = 1,
+    proxy: bool = False,
+    env=os.environ,
+    app: str = APP,
 ) -> list[str]:
-    """The command line that serves Diretta with `server` (settings read from `env`)."""
+    """The command line that serves `app` (Diretta unless a benchmark says otherwise) with `server`, with the
+    settings read from `env`. DIRETTA_UVICORN_WS picks uvicorn's websocket protocol (websockets-sansio,
+    measured fastest; websockets; wsproto)."""
     bin_dir = Path(sys.executable).parent
     ping = env.get("DIRETTA_PING_INTERVAL", "10")
     timeout = env.get("DIRETTA_PING_TIMEOUT", "10")
     if server == "uvicorn":
         cmd = [
             str(bin_dir / "uvicorn"),
-            APP,
+            app,
             "--host", host, "--port", str(port),
             "--loop", "uvloop", "--http", "httptools", "--ws", env.get("DIRETTA_UVICORN_WS", UVICORN_WS),
             "--ws-ping-interval", ping, "--ws-ping-timeout", timeout,
             "--ws-max-size", str(MAX_CLIENT_FRAME),
-            "--lifespan", "off", "--no-access-log",
+            # one payload for every fan: compressing per socket would cost CPU per fan per frame and a
+            # compressor's memory per fan (browsers offer permessage-deflate; daphne never accepts it)
+            "--ws-per-message-deflate", "false",
+            "--lifespan", "off", "--no-access-log", "--backlog", "4096",
             "--timeout-graceful-shutdown", "10",
         ]  # fmt: skip
         if workers > 1:
@@ -57,13 +69,17 @@ def command(
         ]  # fmt: skip
         if proxy:
             cmd += ["--proxy-headers"]
-        return [*cmd, APP]
+        return [*cmd, app]
     if server == "granian":
+        # asginl: ASGI without the lifespan protocol, which Django does not speak (uvicorn's --lifespan off).
+        # --backpressure: granian serves at most backlog/workers requests at once, and a websocket is a
+        # request for its whole life: without it, fan 1,025 would wait forever.
         return [
             str(bin_dir / "granian"),
-            "--interface", "asgi", "--host", host, "--port", str(port),
+            "--interface", "asginl", "--host", host, "--port", str(port), "--ws",
             "--workers", str(workers), "--loop", "uvloop", "--no-access-log",
-            APP,
+            "--backlog", "4096", "--backpressure", "1000000",
+            app,
         ]  # fmt: skip
     raise ValueError(f"unknown server {server!r}; one of {', '.join(SERVERS)}")
 

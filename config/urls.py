@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from commentary import desk
 from commentary import views as commentary_views
+from commentary.live.health import healthz
 from matches import views as matches_views
 
 # Fans' pages: Italian at /…, English at /en/… — one URL per language, so pages cache per URL and the
@@ -15,6 +16,7 @@ urlpatterns = i18n_patterns(
     path("", include("matches.urls")),
     prefix_default_language=False,
 ) + [
+    path("healthz", healthz, name="healthz"),
     path("", include("commentary.api_urls")),
     path("admin/desk/<int:pk>/", desk.desk, name="desk"),
     path("admin/desk/<int:pk>/publish/", desk.desk_publish, name="desk-publish"),

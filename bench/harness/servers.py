@@ -31,7 +31,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from .common import BIN, HOST, ROOT, cpu_seconds, descendants, free_port, http_get, log_problems, rss_kb, tail
+from config import serve
+
+from .common import HOST, ROOT, cpu_seconds, descendants, free_port, http_get, log_problems, rss_kb, tail
 
 DIRETTA_APP = "config.asgi:application"
 BROADCAST_APP = "bench.asgi_broadcast:app"
@@ -49,36 +51,21 @@ KINDS = ("daphne", *UVICORN_WS, "granian", "ceiling")
 START_TIMEOUT = 30.0
 
 
-def server_command(kind: str, port: int, app: str = DIRETTA_APP) -> list[str]:
-    """The command line that serves `app` with server `kind` on 127.0.0.1:`port`."""
-    if kind == "daphne":
-        return [str(BIN / "daphne"), "-b", HOST, "-p", str(port), app]
+def server_command(kind: str, port: int, app: str = DIRETTA_APP, env=None) -> list[str]:
+    """The command line that serves `app` with server `kind` on 127.0.0.1:`port`: for every real server,
+    exactly the one `make run`, the tests and the production recipe use (config.serve)."""
+    if kind == "ceiling":
+        return [sys.executable, str(CEILING_SCRIPT), "--port", str(port)]
+    if kind not in KINDS:
+        raise ValueError(f"unknown server kind {kind!r}; one of {', '.join(KINDS)}")
+    env = dict(os.environ if env is None else env)
     if kind in UVICORN_WS:
-        if importlib.util.find_spec("uvicorn") is None:
-            raise RuntimeError(f"{kind}: uvicorn is not importable (pip install 'uvicorn[standard]')")
         ws = UVICORN_WS[kind]
         if ws == "wsproto" and importlib.util.find_spec("wsproto") is None:
             raise RuntimeError(f"{kind}: wsproto is not installed (pip install wsproto)")
-        return [
-            sys.executable, "-m", "uvicorn", app, "--host", HOST, "--port", str(port),
-            "--loop", "uvloop", "--http", "httptools", "--ws", ws, "--backlog", "4096",
-            "--lifespan", "off", "--log-level", "warning", "--no-access-log",
-        ]  # fmt: skip
-    if kind == "granian":
-        if importlib.util.find_spec("granian") is None:
-            raise RuntimeError("granian: not importable (pip install granian)")
-        # asginl: the ASGI interface without the lifespan protocol, which Django/Channels do not speak (as
-        # uvicorn's --lifespan off; with `asgi` granian logs a warning and goes on without it).
-        # --backpressure: granian serves at most backlog/workers (1,024) requests at once per worker, and a
-        # websocket is a request for its whole life: without it, fan 1,025 waits forever.
-        return [
-            str(BIN / "granian"), "--interface", "asginl", "--host", HOST, "--port", str(port), "--ws",
-            "--workers", "1", "--backlog", "4096", "--backpressure", "1000000",
-            "--log-level", "warning", "--no-access-log", app,
-        ]  # fmt: skip
-    if kind == "ceiling":
-        return [sys.executable, str(CEILING_SCRIPT), "--port", str(port)]
-    raise ValueError(f"unknown server kind {kind!r}; one of {', '.join(KINDS)}")
+        env["DIRETTA_UVICORN_WS"] = ws
+        kind = "uvicorn"
+    return serve.command(kind, host=HOST, port=port, env=env, app=app)
 
 
 def _child_setup() -> None:
@@ -139,7 +126,7 @@ class Server:
 
     @property
     def command(self) -> list[str]:
-        return server_command(self.kind, self.port, self.app)
+        return server_command(self.kind, self.port, self.app, self.env)
 
     def start(self) -> Server:
         if self.log is None:

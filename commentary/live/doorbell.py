@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import json
 import logging
 import os
@@ -29,6 +30,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -58,6 +60,10 @@ _local_hub = None  # set by the hub of this process when it starts: (loop, callb
 _redis = None
 _lock = threading.Lock()
 
+# Inside an HTTP request (config.handlers sets it), this process's own fan-out waits until the response has
+# been written: the editor who published never waits behind the fans (docs/ARCHITECTURE.md).
+after_response: contextvars.ContextVar[list | None] = contextvars.ContextVar("after_response", default=None)
+
 
 def attach_hub(loop: asyncio.AbstractEventLoop | None, offer: Ring | None) -> None:
     global _local_hub
@@ -69,8 +75,12 @@ def announce(*, match_id: int, seq: int, frames: dict[str, str]) -> None:
     so a fan who misses it gets it by replay; a broken doorbell must not fail the editor's publish."""
     if _local_hub is not None:
         loop, offer = _local_hub
-        with contextlib.suppress(RuntimeError):  # the loop has closed (a test that ended)
-            loop.call_soon_threadsafe(offer, match_id, seq, frames)
+        pending = after_response.get()
+        if pending is not None:
+            pending.append(partial(offer, match_id, seq, frames))
+        else:
+            with contextlib.suppress(RuntimeError):  # the loop has closed (a test that ended)
+                loop.call_soon_threadsafe(offer, match_id, seq, frames)
     try:
         transport = kind()
         if transport == "redis":

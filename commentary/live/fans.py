@@ -89,7 +89,7 @@ class Fan:
         self.queue: deque | None = None
         self.queued = 0
         self.busy_since = 0.0
-        self.frames: list[float] = []  # when the client's recent frames came (flood limit)
+        self.frames: list[float] | None = None  # when the client's recent frames came (flood limit)
 
     # -- called by the hub, in order, for every update of the match
 
@@ -184,7 +184,7 @@ class Fan:
 
     def flooding(self) -> bool:
         now = time.monotonic()
-        self.frames = [t for t in self.frames if now - t < 60]
+        self.frames = [t for t in self.frames or () if now - t < 60]
         self.frames.append(now)
         return len(self.frames) > MAX_CLIENT_FRAMES_PER_MINUTE
 
@@ -203,12 +203,11 @@ def _since(text: str) -> int | None:
     return since if type(since) is int and since >= 0 else None
 
 
-async def fan_socket(scope, receive, send) -> None:
-    """ASGI application for /ws/matches/<id>/."""
+async def fan_socket(scope, receive, send, *, match_id: int) -> None:
+    """ASGI application for /ws/matches/<id>/ (commentary.live.routing)."""
     if (await receive())["type"] != "websocket.connect":
         return
     await send({"type": "websocket.accept"})
-    match_id = scope["url_route"]["kwargs"]["match_id"]
     fan = Fan(send, _language(scope))
     stream = await hub.join(match_id, fan) if 0 < match_id <= MAX_MATCH_ID else None
     if stream is None:

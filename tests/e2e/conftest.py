@@ -2,16 +2,13 @@
 
 import os
 import shutil
-import signal
 import socket
-import subprocess
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
+from bench.harness import servers
 from config import serve
 
 CHROMIUM = "/usr/bin/chromium"
@@ -45,55 +42,18 @@ def database_url() -> str:
 SERVER = os.environ.get("DIRETTA_SERVER", serve.DEFAULT_SERVER)  # .ci/run runs these tests under daphne too
 
 
-class Server:
+class Server(servers.Server):
     """One server process (the one `make run` uses, unless DIRETTA_SERVER says otherwise) on the test
-    database, started with the flags of `config.serve`; can be killed and started again on the same port."""
+    database, started as the bench starts it (bench.harness.servers, which runs config.serve's command);
+    can be killed and started again on the same port."""
 
     def __init__(self, port: int | None = None, env: dict | None = None, kind: str = SERVER):
-        self.port = port or free_port()
-        self.kind = kind
-        self.env = {**os.environ, "DATABASE_URL": database_url(), **(env or {})}
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> "Server":
-        command = serve.command(self.kind, host="127.0.0.1", port=self.port, env=self.env)
-        # its log goes to a file: a pipe nobody reads would block the server once full
-        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115  (lives as long as the server)
-            prefix=f"diretta-{self.kind}-", suffix=".log", delete=False
+        super().__init__(
+            kind, port=port, extra_env={"DATABASE_URL": database_url(), **(env or {})}, start_timeout=20
         )
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.kind} exited: {self.log_text()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"{self.kind} did not start within 20 s")
 
     def log_text(self) -> str:
-        return Path(self.log.name).read_text(errors="replace")
-
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        return Path(self.log).read_text(errors="replace") if self.log else ""
 
 
 @pytest.fixture
