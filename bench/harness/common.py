@@ -144,3 +144,15 @@ def log_problems(path: Path | None) -> list[str]:
     except OSError:
         return []
     return [line for line in text.splitlines() if re.search(r"WARNING|ERROR|CRITICAL|Traceback", line)]
+
+
+def gc_pauses(path: Path | None) -> dict:
+    """The collector's pauses over 20 ms that a server logged (DIRETTA_GC_LOG, config/runtime.py)."""
+    if path is None:
+        return {"count": 0, "max_ms": 0.0, "total_ms": 0.0}
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        text = ""
+    pauses = [float(m) for m in re.findall(r"gc pause ([0-9.]+) ms", text)]
+    return {"count": len(pauses), "max_ms": max(pauses, default=0.0), "total_ms": round(sum(pauses), 1)}

@@ -75,6 +75,7 @@ def run_diretta(args, kind: str, work: Path) -> dict:
                 publish=publisher.publish,
             )
             problems = group.log_problems()
+            pauses = group.gc_pauses()
         finally:
             if publisher is not None:
                 publisher.close()
@@ -83,6 +84,7 @@ def run_diretta(args, kind: str, work: Path) -> dict:
         server=kind,
         server_log_problems=len(problems),
         server_log_sample=problems[:10],
+        gc_pauses=pauses,
         match_id=match_id,
         ports=ports,
         database="postgresql" if database_url.startswith("postgres") else "sqlite",

@@ -33,7 +33,18 @@ from pathlib import Path
 
 from config import serve
 
-from .common import HOST, ROOT, cpu_seconds, descendants, free_port, http_get, log_problems, rss_kb, tail
+from .common import (
+    HOST,
+    ROOT,
+    cpu_seconds,
+    descendants,
+    free_port,
+    gc_pauses,
+    http_get,
+    log_problems,
+    rss_kb,
+    tail,
+)
 
 DIRETTA_APP = "config.asgi:application"
 BROADCAST_APP = "bench.asgi_broadcast:app"
@@ -185,6 +196,9 @@ class Server:
     def log_problems(self) -> list[str]:
         return log_problems(self.log)
 
+    def gc_pauses(self) -> dict:
+        return gc_pauses(self.log)
+
     def log_tail(self, lines: int = 30) -> str:
         return tail(self.log, lines)
 
@@ -243,6 +257,14 @@ class ServerGroup:
 
     def log_problems(self) -> list[str]:
         return [line for s in self.servers for line in s.log_problems()]
+
+    def gc_pauses(self) -> dict:
+        each = [s.gc_pauses() for s in self.servers]
+        return {
+            "count": sum(p["count"] for p in each),
+            "max_ms": max((p["max_ms"] for p in each), default=0.0),
+            "total_ms": round(sum(p["total_ms"] for p in each), 1),
+        }
 
     def stop(self) -> None:
         for server in self.servers:

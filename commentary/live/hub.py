@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from config import runtime
 from matches.models import Match
 
 from ..models import Update
@@ -154,7 +155,17 @@ class Hub:
             return
         self.loop = loop
         doorbell.attach_hub(loop, self.offer)
-        self.listener = asyncio.ensure_future(doorbell.listen(self.offer))
+        self.listener = asyncio.ensure_future(self._serve())
+
+    async def _serve(self) -> None:
+        """The doorbell, and the collector kept off the audience (config.runtime)."""
+        listening = asyncio.ensure_future(doorbell.listen(self.offer))
+        try:
+            while True:
+                await asyncio.sleep(runtime.FREEZE_EVERY)
+                runtime.freeze_survivors()
+        finally:
+            listening.cancel()
 
     def offer(self, match_id: int, seq: int, frames: dict | None) -> None:
         """An update from anywhere (called in the loop). Only matches with a stream here care."""
