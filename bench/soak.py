@@ -2,16 +2,17 @@
 
     .venv/bin/python bench/soak.py [--fans 2000] [--minutes 10] [--rate 4] [--churn 0.02]
 
-A real daphne (the embedded default: one process, in-process channel layer, SQLite) on a fresh database. A
-publisher process plays the demo's commentary on one live match, `--rate` entries a second, through the same
-service an editor uses, for `--minutes`. The fans live in separate client processes: each connects, sends its
-`since`, applies frames by their number, and every second drops its connection with probability `--churn`,
-coming back 0.1–3 s later with the number it last applied (as live.js does).
+A real server (`--server`, default the one `make run` uses; the embedded default: one process, SQLite, no
+Redis) on a fresh database. A publisher process plays the demo's commentary on one live match, `--rate`
+entries a second, through the same service an editor uses, for `--minutes`. The fans live in separate
+client processes: each connects, sends its `since`, applies frames by their number, and every second drops
+its connection with probability `--churn`, coming back 0.1–3 s later with the number it last applied (as
+live.js does).
 
 At the end every fan must hold every update exactly once. Printed: delivered/expected (must be 100%),
 duplicates and gaps (must be 0), publish-to-receive latency percentiles of the frames that arrived live, the
-number of reconnects, and the server's memory with all fans connected at the start and at the end.
-Everything stays on 127.0.0.1 and every wait is bounded.
+number of reconnects, the server's memory every minute and its drift from minute 10 to the end, and the
+collector's pauses. Everything stays on 127.0.0.1 and every wait is bounded.
 """
 
 from __future__ import annotations
@@ -21,21 +22,26 @@ import asyncio
 import contextlib
 import json
 import multiprocessing
-import os
 import random
 import re
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+if __package__ in (None, ""):  # run as a script: make `bench` and `config` importable
+    sys.path.insert(0, str(ROOT))
+
+from bench.harness.diretta import manage, server_env  # noqa: E402
+from bench.harness.servers import Server  # noqa: E402
+from config import serve  # noqa: E402
+
 SEQ = re.compile(rb'data-seq="(\d+)"')
 
 PUBLISHER = """
@@ -72,12 +78,12 @@ def rss_kb(pid: int) -> int:
 
 
 async def one_fan(url: str, origin: str, churn: float, stop: asyncio.Event, stats: dict) -> None:
-    seen: dict[int, float] = {}  # update number -> when it arrived
+    seen: dict[int, tuple[float, float]] = {}  # update number -> (when it arrived, when its socket opened)
     last = 0
-    live = False
     while not stop.is_set():
         try:
             async with connect(url, origin=origin, open_timeout=20, max_queue=None) as ws:
+                opened = time.time()
                 await ws.send(json.dumps({"since": last}))
                 next_drop = time.monotonic() + (random.expovariate(churn) if churn else 1e9)
                 while not stop.is_set():
@@ -98,13 +104,11 @@ async def one_fan(url: str, origin: str, churn: float, stop: asyncio.Event, stat
                         continue
                     if n != last + 1:
                         stats["gaps"] += 1
-                    seen[n] = time.time() if live else -1.0  # replayed frames are not timed
+                    seen[n] = (time.time(), opened)
                     last = n
-                    live = True
         except Exception:
             stats["errors"] += 1
         if not stop.is_set():
-            live = False
             stats["reconnects"] += 1
             await asyncio.sleep(random.uniform(0.1, 3.0))
     stats["fans"].append(seen)
@@ -139,26 +143,17 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=4, help="entries published per second")
     parser.add_argument("--churn", type=float, default=0.02, help="chance a fan drops in a second")
     parser.add_argument("--clients", type=int, default=2, help="fan client processes")
+    parser.add_argument("--server", default=serve.DEFAULT_SERVER, choices=serve.SERVERS)
     args = parser.parse_args()
     print("command:", " ".join([Path(sys.executable).name, *sys.argv]), flush=True)
     resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
 
     var = tempfile.mkdtemp(prefix="diretta-soak-")
-    env = {**os.environ, "DIRETTA_VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    daphne = subprocess.Popen(
-        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000)),
-    )
+    env = {**server_env(Path(var)), "DJANGO_SETTINGS_MODULE": "config.settings"}
+    manage(env, "migrate", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")  # DEBUG is off, as in production
+    server = Server(args.server, env=env)
+    server.start()
     publisher = subprocess.Popen(
         [sys.executable, "-c", PUBLISHER, str(args.minutes * 60), str(args.rate)],
         cwd=ROOT,
@@ -170,10 +165,7 @@ def main() -> int:
     clients = []
     try:
         match_id = int(publisher.stdout.readline())
-        for _ in range(100):
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-            time.sleep(0.1)
+        port = server.port
         url, origin = f"ws://127.0.0.1:{port}/ws/matches/{match_id}/", f"http://127.0.0.1:{port}"
         out = multiprocessing.Queue()
         go_stop = multiprocessing.Event()
@@ -188,16 +180,26 @@ def main() -> int:
         for _, ready in clients:
             ready.wait(timeout=120)
         time.sleep(3)
-        rss_start = rss_kb(daphne.pid)
+        rss_start = server.rss_kb()
         print(
             f"{args.fans} fans connected; server RSS {rss_start / 1024:.1f} MB; playing {args.minutes} min",
             flush=True,
         )
         publisher.stdin.write("go\n")
         publisher.stdin.flush()
+        rss_minutes = []  # the server's RSS at the end of each minute of play
+
+        def sample():
+            while publisher.poll() is None and len(rss_minutes) < args.minutes + 1:
+                time.sleep(60)
+                rss_minutes.append(server.rss_kb())
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         published = int(publisher.stdout.readline())
         time.sleep(10)  # the last frames, and the fans coming back from their last drop
-        rss_end = rss_kb(daphne.pid)
+        rss_end = server.rss_kb()
+        pauses = server.gc_pauses()
         go_stop.set()
         results = [out.get(timeout=120) for _ in clients]
     finally:
@@ -208,11 +210,11 @@ def main() -> int:
             proc.join(timeout=30)
             if proc.is_alive():
                 proc.kill()
-        for proc in (publisher, daphne):
-            if proc.poll() is None:
-                proc.terminate()
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.wait(timeout=10)
+        if publisher.poll() is None:
+            publisher.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                publisher.wait(timeout=10)
+        server.stop()
 
     created = json.loads(
         subprocess.run(
@@ -235,7 +237,11 @@ def main() -> int:
     fans = [seen for r in results for seen in r["seen"]]
     delivered = sum(len(seen) for seen in fans)
     expected = total * len(fans)
-    latencies = sorted((t - created[n]) * 1000 for seen in fans for n, t in seen.items() if t > 0)
+    # Live frames only: an update published after the socket that carried it opened (the others were
+    # replayed on reconnect, and their age is the time the fan was away).
+    latencies = sorted(
+        (t - created[n]) * 1000 for seen in fans for n, (t, opened) in seen.items() if created[n] >= opened
+    )
     pct = {p: latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))] for p in (50, 95, 99)}
     summary = {
         "fans": len(fans),
@@ -255,8 +261,13 @@ def main() -> int:
             "p99": round(pct[99], 1),
             "max": round(latencies[-1], 1),
         },
+        "server": args.server,
         "server_rss_mb": {"start": round(rss_start / 1024, 1), "end": round(rss_end / 1024, 1)},
+        "server_rss_mb_per_minute": [round(kb / 1024, 1) for kb in rss_minutes],
+        "gc_pauses": pauses,
     }
+    if len(rss_minutes) > 10:
+        summary["rss_drift_from_minute_10_pct"] = round(100 * (rss_end - rss_minutes[9]) / rss_minutes[9], 1)
     print(
         f"updates {total}, fans {len(fans)}: delivered {delivered}/{expected} ({summary['delivered_pct']}%)"
     )
@@ -266,6 +277,10 @@ def main() -> int:
     )
     print("latency ms (live frames): p50 {p50} p95 {p95} p99 {p99} max {max}".format(**summary["latency_ms"]))
     print("server RSS MB: start {start} end {end}".format(**summary["server_rss_mb"]))
+    print("server RSS MB per minute:", summary["server_rss_mb_per_minute"])
+    if "rss_drift_from_minute_10_pct" in summary:
+        print(f"RSS drift from minute 10 to the end: {summary['rss_drift_from_minute_10_pct']}%")
+    print("gc pauses over 20 ms:", pauses)
     print("RESULT", json.dumps(summary))
     ok = delivered == expected and summary["duplicates"] == 0
     return 0 if ok else 1
