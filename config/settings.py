@@ -193,3 +193,7 @@ LOGGING = {
 # while Redis or PostgreSQL was away). The doorbell is the delivery path; this poll is only the safety net.
 DIRETTA_REPLAY_WINDOW = int(os.environ.get("DIRETTA_REPLAY_WINDOW", 500))
 DIRETTA_SAFETY_POLL = float(os.environ.get("DIRETTA_SAFETY_POLL", 2.0))
+# Open sockets one client address may hold in one process (0: no cap). High on purpose: behind a mobile
+# carrier's NAT many real fans share one address. Behind a proxy the address is the proxy's X-Forwarded-For
+# (python -m config.serve --proxy, TRUSTED_PROXIES). The bench sets 0: all its fans come from 127.0.0.1.
+DIRETTA_MAX_SOCKETS_PER_ADDRESS = int(os.environ.get("DIRETTA_MAX_SOCKETS_PER_ADDRESS", 2500))

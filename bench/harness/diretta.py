@@ -72,6 +72,7 @@ def server_env(var_dir: Path, database_url: str = "", redis_url: str = "") -> di
         STATIC_ROOT=str(var_dir / "staticfiles"),
         LOG_LEVEL="WARNING",
         DIRETTA_GC_LOG="1",  # the collector's pauses over 20 ms, counted in the result
+        DIRETTA_MAX_SOCKETS_PER_ADDRESS="0",  # every fan of the bench comes from 127.0.0.1
         PYTHONUNBUFFERED="1",
     )
     if database_url:

@@ -41,6 +41,7 @@ CLOSE_TOO_MANY = 4429  # final
 CLOSE_NO_SINCE = 4408  # reconnect
 CLOSE_STREAM_LOST = 4011  # reconnect
 CLOSE_TOO_SLOW = 4013  # reconnect
+CLOSE_ADDRESS_FULL = 4503  # reconnect (later): too many sockets from this address
 
 MAX_MATCH_ID = 2**63 - 1
 MAX_CLIENT_FRAME = 1024  # bytes; a `since` message is about 20
@@ -208,6 +209,17 @@ async def fan_socket(scope, receive, send, *, match_id: int) -> None:
     if (await receive())["type"] != "websocket.connect":
         return
     await send({"type": "websocket.accept"})
+    address = (scope.get("client") or ("?",))[0]
+    if not hub.admit(address):
+        await send({"type": "websocket.close", "code": CLOSE_ADDRESS_FULL})
+        return
+    try:
+        await _serve(scope, receive, send, match_id)
+    finally:
+        hub.release(address)
+
+
+async def _serve(scope, receive, send, match_id: int) -> None:
     fan = Fan(send, _language(scope))
     stream = await hub.join(match_id, fan) if 0 < match_id <= MAX_MATCH_ID else None
     if stream is None:

@@ -146,6 +146,7 @@ class Hub:
         self.missing: dict[int, float] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         self.listener: asyncio.Task | None = None
+        self.addresses: dict[str, int] = {}  # open sockets per client address
 
     def start(self) -> None:
         """Attach to the running loop (once per process, on the first fan): this process's own publishes
@@ -166,6 +167,23 @@ class Hub:
                 runtime.freeze_survivors()
         finally:
             listening.cancel()
+
+    def admit(self, address: str) -> bool:
+        """One more socket from `address`, unless it holds DIRETTA_MAX_SOCKETS_PER_ADDRESS (0: no cap).
+        The cap is high: behind a carrier's NAT thousands of real fans share one address."""
+        cap = settings.DIRETTA_MAX_SOCKETS_PER_ADDRESS
+        count = self.addresses.get(address, 0)
+        if cap and count >= cap:
+            return False
+        self.addresses[address] = count + 1
+        return True
+
+    def release(self, address: str) -> None:
+        count = self.addresses.get(address, 1) - 1
+        if count > 0:
+            self.addresses[address] = count
+        else:
+            self.addresses.pop(address, None)
 
     def offer(self, match_id: int, seq: int, frames: dict | None) -> None:
         """An update from anywhere (called in the loop). Only matches with a stream here care."""

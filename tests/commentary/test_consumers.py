@@ -266,3 +266,25 @@ async def test_english_readers_get_english_frames():
     assert seq_of(frame_en) == seq_of(frame_it) == 2
     await english.disconnect()
     await italian.disconnect()
+
+
+async def test_one_address_cannot_hold_more_sockets_than_the_cap(settings):
+    settings.DIRETTA_MAX_SOCKETS_PER_ADDRESS = 2
+    match = await database_sync_to_async(make_match)()
+    first, second = await connect(match.pk, since=0), await connect(match.pk, since=0)
+    third = await connect(match.pk)
+    assert (await third.receive_output(timeout=3))["code"] == 4503
+    await first.disconnect()
+    await asyncio.sleep(0.05)
+    fourth = await connect(match.pk, since=0)  # a place came free
+    await publish(match=match, text="Ancora qui")
+    assert "Ancora qui" in (await frames(fourth, 1))[0]
+    await second.disconnect()
+    await fourth.disconnect()
+
+
+async def test_socket_that_never_says_since_is_closed(monkeypatch):
+    monkeypatch.setattr("commentary.live.fans.SINCE_TIMEOUT", 0.2)
+    match = await database_sync_to_async(make_match)()
+    ws = await connect(match.pk)
+    assert (await ws.receive_output(timeout=3))["code"] == 4408
