@@ -5,9 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Entry, Update
+from .permissions import can
 
 
 class EntryAdminForm(forms.ModelForm):
+    may_run_clock = False  # set per request by EntryAdmin.get_form (commentary.permissions)
+
     class Meta:
         model = Entry
         fields = [
@@ -28,12 +31,18 @@ class EntryAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        match = data.get("match")
+        # An entry never moves to another match (its updates are in its match's log): on a change the field
+        # is read-only, and the entry is validated against the match it belongs to.
+        match = self.instance.match if self.instance.pk else data.get("match")
         if match is None or self.errors:
             return data
         kind = data.get("kind")
         if self.instance.pk and kind in services.CLOCK_TRANSITIONS:
             return data  # an existing clock entry only has its words edited
+        clock = kind in services.CLOCK_TRANSITIONS or kind == Entry.Kind.STOPPAGE_TIME
+        if clock and not self.instance.pk and not self.may_run_clock:
+            self.add_error("kind", _("Non hai il permesso di muovere il cronometro."))
+            return data
         try:
             services.entry_validate(
                 match=match,
@@ -72,8 +81,23 @@ class EntryAdmin(admin.ModelAdmin):
     autocomplete_fields = ["match", "team", "player", "player2"]
     readonly_fields = ["author", "edited_by", "created_at", "edited_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*self.readonly_fields]
+        if obj is not None:
+            fields.append("match")
+        if not can(request.user, "pin"):
+            fields.append("pinned")
+        if not can(request.user, "overturn"):
+            fields.append("overturned")
+        return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.may_run_clock = can(request.user, "clock")
+        return form
+
     def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
+        data = {"pinned": False, **form.cleaned_data}
         if not change:
             entry = services.entry_publish(
                 match=data["match"],

@@ -4,14 +4,10 @@ Views collect input and call commentary.services; what fans see comes back to th
 websocket channel, so two editors on one match see each other's entries as they land.
 """
 
-from functools import wraps
-
 from django.contrib import admin
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,6 +16,7 @@ from matches.models import Match, Player
 from . import services
 from .forms import ClockForm, DeskEntryForm, StoppageForm, player_label
 from .models import CLOCK_KINDS, Entry
+from .permissions import requires
 from .rendering import scoreboard_context
 from .selectors import feed_entries, last_seq, pitch
 
@@ -40,23 +37,6 @@ QUICK_KINDS = [
     K.WOODWORK,
     K.INJURY,
 ]
-EDITOR_PERMISSION = "commentary.add_entry"
-
-
-def editor_required(view):
-    """Editors only: anonymous visitors go to the login page, everyone else gets 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not (
-            request.user.is_active and request.user.is_staff and request.user.has_perm(EDITOR_PERMISSION)
-        ):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _match(pk: int) -> Match:
@@ -114,7 +94,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 
 @require_GET
-@editor_required
+@requires("desk")
 def desk(request, pk: int):
     match = _match(pk)
     seq = last_seq(match=match)
@@ -138,12 +118,12 @@ def desk(request, pk: int):
 
 
 @require_POST
-@editor_required
+@requires("publish")
 def desk_publish(request, pk: int):
     match = _match(pk)
     form = _composer_form(match, request.POST)
     published = None
-    if form.is_valid():
+    if form.is_valid():  # the composer offers no clock kinds: those are the clock buttons' ("clock")
         data = form.cleaned_data
         try:
             published = services.entry_publish(
@@ -167,13 +147,13 @@ def desk_publish(request, pk: int):
 
 
 @require_GET
-@editor_required
+@requires("desk")
 def desk_state(request, pk: int):
     return render(request, f"{TEMPLATE}#state", _state_context(_match(pk)))
 
 
 @require_POST
-@editor_required
+@requires("clock")
 def desk_clock(request, pk: int):
     match = _match(pk)
     form = ClockForm(request.POST)
@@ -195,7 +175,7 @@ def desk_clock(request, pk: int):
 
 
 @require_POST
-@editor_required
+@requires("clock")
 def desk_stoppage(request, pk: int):
     match = _match(pk)
     form = StoppageForm(request.POST)
@@ -237,7 +217,7 @@ def _message(request, text: str, *, level: str = "error", status: int = 200) -> 
     return render(request, f"{TEMPLATE}#message", {"text": text, "level": level}, status=status)
 
 
-@editor_required
+@requires("edit")
 def entry_edit(request, pk: int):
     entry = _entry(pk)
     match = entry.match
@@ -302,7 +282,7 @@ def entry_edit(request, pk: int):
 
 
 @require_POST
-@editor_required
+@requires("delete")
 def entry_remove(request, pk: int):
     entry = _entry(pk)
     try:
@@ -313,7 +293,7 @@ def entry_remove(request, pk: int):
 
 
 @require_POST
-@editor_required
+@requires("pin")
 def entry_toggle_pin(request, pk: int):
     entry = _entry(pk)
     services.entry_pin(entry=entry, pinned=not entry.pinned, editor=request.user)
@@ -325,7 +305,7 @@ def entry_toggle_pin(request, pk: int):
 
 
 @require_POST
-@editor_required
+@requires("overturn")
 def entry_overturn(request, pk: int):
     entry = _entry(pk)
     try:
@@ -336,7 +316,7 @@ def entry_overturn(request, pk: int):
 
 
 @require_POST
-@editor_required
+@requires("summary")
 def desk_summary(request, pk: int):
     match = _match(pk)
     try:

@@ -16,6 +16,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from matches.models import Competition, Match
+from matches.text import strip_control
 
 from .models import Entry
 from .selectors import match_facts
@@ -53,8 +54,27 @@ def _matchday(match: Match) -> str:
     return match.round_name
 
 
+def _clean(value):
+    """XML 1.0 has no place for control characters: a name carrying one made the whole feed a 500."""
+    if isinstance(value, str):
+        return strip_control(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_clean(v) for v in value)
+    return value
+
+
+class CleanAtom1Feed(Atom1Feed):
+    """Atom whose every text is cleaned at this boundary, whatever the database holds."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*(_clean(a) for a in args), **{k: _clean(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*(_clean(a) for a in args), **{k: _clean(v) for k, v in kwargs.items()})
+
+
 class AtomFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = CleanAtom1Feed
     author_name = "Diretta"
 
     def __call__(self, request, *args, **kwargs):

@@ -139,6 +139,11 @@ class Entry(models.Model):
     class Meta:
         verbose_name = _("voce di cronaca")
         verbose_name_plural = _("voci di cronaca")
+        permissions = [  # commentary.permissions maps every action to its permission
+            ("pin_entry", _("Può mettere in evidenza una voce")),
+            ("overturn_entry", _("Può annullare un gol (VAR)")),
+            ("run_clock", _("Può muovere il cronometro (inizio, intervallo, recupero, fine)")),
+        ]
         # Publication order: what a live reader saw arrive, and what a page reload shows again.
         ordering = ["match", "pk"]
         indexes = [models.Index(fields=["match", "kind"])]

@@ -1,8 +1,65 @@
-"""The "Editors" group: who may run the live desk and keep matches and line-ups up to date."""
+"""Who may do what: one Django permission per action, checked here for the desk and the admin alike.
+
+| action   | permission                | desk URL                         | admin                        |
+| -------- | ------------------------- | -------------------------------- | ---------------------------- |
+| desk     | commentary.add_entry      | the desk page, its state         | —                            |
+| publish  | commentary.add_entry      | publish                          | add an entry                 |
+| edit     | commentary.change_entry   | edit an entry                    | change an entry              |
+| delete   | commentary.delete_entry   | delete an entry                  | delete an entry              |
+| pin      | commentary.pin_entry      | pin / unpin                      | the "pinned" field           |
+| overturn | commentary.overturn_entry | VAR overturn                     | the "overturned" field       |
+| clock    | commentary.run_clock      | clock buttons, stoppage time     | clock and stoppage entries   |
+| summary  | matches.change_match      | the summary                      | change a match               |
+
+The "Editors" group (a data migration, kept by post_migrate) holds them all.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+ACTIONS = {
+    "desk": "commentary.add_entry",
+    "publish": "commentary.add_entry",
+    "edit": "commentary.change_entry",
+    "delete": "commentary.delete_entry",
+    "pin": "commentary.pin_entry",
+    "overturn": "commentary.overturn_entry",
+    "clock": "commentary.run_clock",
+    "summary": "matches.change_match",
+}
+
+
+def can(user, action: str) -> bool:
+    """Whether `user` may do `action` (a key of ACTIONS): an active staff member with its permission."""
+    return bool(user.is_active and user.is_staff and user.has_perm(ACTIONS[action]))
+
+
+def requires(action: str):
+    """A desk view for `action`: anonymous visitors go to the login page, anyone without it gets 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            if not can(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
 
 EDITORS = "Editors"
 EDITOR_PERMISSIONS = {
-    "commentary": {"entry": ("add", "change", "delete", "view"), "update": ("view",)},
+    "commentary": {
+        "entry": ("add", "change", "delete", "view", "pin", "overturn"),
+        "update": ("view",),
+    },
     "matches": {
         "match": ("change", "view"),
         "lineupentry": ("add", "change", "delete", "view"),
@@ -11,6 +68,9 @@ EDITOR_PERMISSIONS = {
         "competition": ("view",),
     },
 }
+
+
+EXTRA = {("commentary", "entry"): ["run_clock"]}  # custom permissions not named <action>_<model>
 
 
 def ensure_editors_group(*, group_model, permission_model) -> None:
@@ -22,7 +82,7 @@ def ensure_editors_group(*, group_model, permission_model) -> None:
     group, _ = group_model.objects.get_or_create(name=EDITORS)
     for app_label, models in EDITOR_PERMISSIONS.items():
         for model, actions in models.items():
-            codenames = [f"{action}_{model}" for action in actions]
+            codenames = [f"{action}_{model}" for action in actions] + EXTRA.get((app_label, model), [])
             group.permissions.add(
                 *permission_model.objects.filter(content_type__app_label=app_label, codename__in=codenames)
             )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matches.models import Match, Player, Team
+from matches.text import strip_control
 
 from .live.doorbell import announce
 from .models import Entry, Update
@@ -60,14 +61,6 @@ STOPPAGE_FIELD = {
 MAX_TEXT_LENGTH = 5000
 ALLOWED_TAGS = {"b", "strong", "i", "em", "a", "br"}
 ALLOWED_TAG_START = re.compile(r"<(?!/?(?:" + "|".join(sorted(ALLOWED_TAGS)) + r")[\s/>])", re.IGNORECASE)
-
-
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def strip_control(text: str) -> str:
-    """Control characters (NUL, escape sequences…) have no place in commentary, and PostgreSQL refuses NUL."""
-    return CONTROL_CHARACTERS.sub("", text)
 
 
 def clean_text(text: str) -> str:
@@ -135,6 +128,11 @@ def entry_validate(
         errors["var_outcome"] = _("Esito VAR sconosciuto.")
     if kind == Kind.STOPPAGE_TIME and not stoppage_minutes:
         errors["stoppage_minutes"] = _("Indica i minuti di recupero annunciati.")
+    if kind == Kind.STOPPAGE_TIME and match.status not in Match.PLAYING_PERIODS and entry_pk is None:
+        # what the desk offers only while the ball is rolling, refused the same to a direct POST
+        errors["stoppage_minutes"] = _("Il recupero si annuncia solo mentre si gioca (ora: %(status)s).") % {
+            "status": match.get_status_display()
+        }
     if stoppage_minutes is not None and not 0 < stoppage_minutes <= 30:
         errors["stoppage_minutes"] = _("Il recupero va da 1 a 30 minuti.")
     if kind == Kind.COMMENTARY and not text.strip():
@@ -444,6 +442,10 @@ def goal_overturn(*, entry: Entry, editor=None, text: str = "") -> Entry:
     if entry.kind not in Entry.GOAL_KINDS:
         raise ValidationError({"kind": _("Solo un gol può essere annullato dal VAR.")})
     with transaction.atomic():
+        # Under the entry's row lock: a second click (or a second editor) finds it annulled already and
+        # changes nothing, so one goal is overturned once, with one VAR entry.
+        if Entry.objects.select_for_update().filter(pk=entry.pk, overturned=True).exists():
+            raise ValidationError({"overturned": _("Questo gol è già stato annullato.")})
         entry_update(entry=entry, editor=editor, overturned=True)
         return entry_publish(
             match=entry.match,

@@ -39,6 +39,15 @@ def _player_marks(facts: MatchFacts) -> dict[int, list[dict]]:
     return marks
 
 
+def _reading(request, *, archive: bool) -> tuple[str, bool]:
+    """How the reader asked to read the blog: the order and the key-events filter, from the query string.
+    Only these known values go anywhere (the page, its ETag): whatever else was typed is ignored."""
+    order = request.GET.get("order")
+    if order not in ("newest", "oldest"):
+        order = "oldest" if archive else "newest"
+    return order, request.GET.get("filter") == "key"
+
+
 def _match_version(request, pk: int) -> str | None:
     """The page's ETag: it changes with every update of the match, and with what the reader asked for."""
     match = Match.objects.filter(pk=pk).values("status").first()
@@ -51,9 +60,7 @@ def _match_version(request, pk: int) -> str | None:
             last_seq(match=Match(pk=pk)),
             get_language(),
             match["status"],
-            request.GET.get("order", ""),
-            request.GET.get("filter", ""),
-            request.path,
+            *_reading(request, archive=match["status"] in ARCHIVE_STATUSES),
         )
     )
 
@@ -63,9 +70,12 @@ def _last_modified(request, pk: int):
     return update["created_at"] if update else None
 
 
+ARCHIVE_STATUSES = (Match.Status.FINISHED, Match.Status.ABANDONED)
+
+
 def _archive(match: Match) -> bool:
     """A finished (or abandoned) match's page is an archive: it opens no socket, it reads from the start."""
-    return match.status in (Match.Status.FINISHED, Match.Status.ABANDONED)
+    return match.status in ARCHIVE_STATUSES
 
 
 @condition(etag_func=_match_version, last_modified_func=_last_modified)
@@ -97,9 +107,7 @@ def match_detail(request, pk: int):
             }
         )
     archive = _archive(match)
-    order = request.GET.get("order") or ("oldest" if archive else "newest")
-    if order not in ("newest", "oldest"):
-        order = "newest"
+    order, key_only = _reading(request, archive=archive)
     cards = sorted(facts.home.cards + facts.away.cards, key=lambda e: e.pk)
     page_url = request.build_absolute_uri(request.path)
     headline = _headline(match)
@@ -107,7 +115,7 @@ def match_detail(request, pk: int):
         seq=seq,
         entries=entries if order == "oldest" else entries[::-1],
         order=order,
-        key_only=request.GET.get("filter") == "key",
+        key_only=key_only,
         live=not archive,
         pinned=next((e for e in entries if e.pinned), None),
         lineup_sides=lineup_sides,

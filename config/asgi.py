@@ -6,8 +6,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup(set_prefix=False)
 
 from config.handlers import OneHopASGIHandler  # noqa: E402
+from config.limits import BodyLimit  # noqa: E402
 
-django_asgi_app = OneHopASGIHandler()
+django_asgi_app = BodyLimit(OneHopASGIHandler())
 
 from commentary.live.routing import websocket_application  # noqa: E402
 from config.runtime import tune_gc  # noqa: E402

@@ -124,6 +124,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Request bodies: Django's own cap on what it parses, and the server-side cap on what is read at all
+# (config.limits, before Django reads anything; the proxy has its own, docs/DEPLOY.md).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DIRETTA_MAX_REQUEST_BODY = int(os.environ.get("DIRETTA_MAX_REQUEST_BODY", 3 * 1024 * 1024))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -6,8 +6,8 @@ from . import views
 
 urlpatterns = [
     path("competitions/", views.competition_list, name="competition-list"),
-    path("competitions/<int:pk>/", views.competition_detail, name="competition-detail"),
-    path("competitions/<int:pk>/matchdays/<int:number>/", views.matchday_detail, name="matchday-detail"),
-    path("teams/<int:pk>/", views.team_detail, name="team-detail"),
+    path("competitions/<id:pk>/", views.competition_detail, name="competition-detail"),
+    path("competitions/<id:pk>/matchdays/<id:number>/", views.matchday_detail, name="matchday-detail"),
+    path("teams/<id:pk>/", views.team_detail, name="team-detail"),
     path("search/", views.search, name="search"),
 ]

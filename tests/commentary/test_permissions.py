@@ -1,0 +1,148 @@
+"""Every desk and admin write, walked by every role: allowed exactly when the role holds the action's own
+permission (commentary.permissions), refused otherwise — and a refusal changes nothing."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from commentary import services
+from commentary.models import Entry, Update
+from commentary.permissions import ACTIONS
+from tests.conftest import make_match, player
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "fan", "staff", *sorted(set(ACTIONS.values())), "editor", "superuser"]
+
+
+def make_user(role: str, django_user_model):
+    if role == "anonymous":
+        return None
+    if role == "superuser":
+        return django_user_model.objects.create_superuser(role, password="x-Secret-123")
+    user = django_user_model.objects.create_user(role, password="x-Secret-123", is_staff=role != "fan")
+    if role == "editor":
+        user.groups.add(Group.objects.get(name="Editors"))
+    elif "." in role:
+        app_label, codename = role.split(".")
+        permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        user.user_permissions.add(permission)
+    return user
+
+
+def holds(role: str, action: str) -> bool:
+    return role in ("editor", "superuser") or role == ACTIONS[action]
+
+
+@pytest.fixture
+def scene(db):
+    """A match under way with a goal on the board: something to edit, pin, delete and overturn."""
+    match = make_match()
+    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
+    goal = services.entry_publish(
+        match=match, kind=Entry.Kind.GOAL, minute=10, team=match.home_team, player=player(match.home_team, 9)
+    )
+    return match, goal
+
+
+# (name, method, url, data, action); data and url get the scene's match and goal
+DESK = [
+    ("desk", "get", lambda m, g: reverse("desk", args=[m.pk]), {}, "desk"),
+    ("desk state", "get", lambda m, g: reverse("desk-state", args=[m.pk]), {}, "desk"),
+    ("publish", "post", lambda m, g: reverse("desk-publish", args=[m.pk]),
+     {"kind": "commentary", "added_minute": 0, "text": "Pressione alta"}, "publish"),
+    ("clock", "post", lambda m, g: reverse("desk-clock", args=[m.pk]), {"kind": "half_time"}, "clock"),
+    ("stoppage", "post", lambda m, g: reverse("desk-stoppage", args=[m.pk]), {"stoppage_minutes": 3},
+     "clock"),
+    ("summary", "post", lambda m, g: reverse("desk-summary", args=[m.pk]), {"summary": "Partita vivace"},
+     "summary"),
+    ("edit form", "get", lambda m, g: reverse("desk-entry-edit", args=[g.pk]), {}, "edit"),
+    ("edit", "post", lambda m, g: reverse("desk-entry-edit", args=[g.pk]),
+     {"kind": "goal", "minute": 11, "added_minute": 0, "team": "home", "player": "9", "text": "Corretto",
+      "version": "1"}, "edit"),
+    ("delete", "post", lambda m, g: reverse("desk-entry-delete", args=[g.pk]), {}, "delete"),
+    ("pin", "post", lambda m, g: reverse("desk-entry-pin", args=[g.pk]), {}, "pin"),
+    ("overturn", "post", lambda m, g: reverse("desk-entry-overturn", args=[g.pk]), {}, "overturn"),
+]  # fmt: skip
+
+
+def state(match):
+    match.refresh_from_db()
+    return Update.objects.filter(match=match).count(), match.summary, match.status
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "method", "url", "data", "action"), DESK, ids=[d[0] for d in DESK])
+def test_desk_url_by_role(client, django_user_model, scene, role, name, method, url, data, action):
+    match, goal = scene
+    user = make_user(role, django_user_model)
+    if user is not None:
+        client.force_login(user)
+    before = state(match)
+    if "version" in data:
+        data = {**data, "version": goal.version}
+    response = getattr(client, method)(url(match, goal), data, HTTP_HX_REQUEST="true")
+    if role == "anonymous":
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    elif holds(role, action):
+        assert response.status_code in (200, 204), response.content[:300]
+        if method == "post":
+            assert state(match) != before, f"{name}: allowed, but nothing happened"
+        return
+    else:
+        assert response.status_code == 403
+    assert state(match) == before, f"{name}: refused to {role}, yet something changed"
+
+
+ADMIN = [
+    ("admin add", lambda m, g: reverse("admin:commentary_entry_add"), "publish"),
+    ("admin change", lambda m, g: reverse("admin:commentary_entry_change", args=[g.pk]), "edit"),
+    ("admin delete", lambda m, g: reverse("admin:commentary_entry_delete", args=[g.pk]), "delete"),
+]
+
+
+def admin_data(name, match, goal):
+    if name == "admin delete":
+        return {"post": "yes"}
+    return {
+        "match": match.pk,
+        "period": "first_half",
+        "minute": 12,
+        "added_minute": 0,
+        "kind": "commentary" if name == "admin add" else "goal",
+        "team": match.home_team.pk if name != "admin add" else "",
+        "player": goal.player.pk if name != "admin add" else "",
+        "text": "Dall'admin",
+        "_save": "1",
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "url", "action"), ADMIN, ids=[a[0] for a in ADMIN])
+def test_admin_url_by_role(client, django_user_model, scene, role, name, url, action):
+    match, goal = scene
+    user = make_user(role, django_user_model)
+    if user is not None:
+        client.force_login(user)
+    before = state(match)
+    response = client.post(url(match, goal), admin_data(name, match, goal))
+    if role in ("anonymous", "fan"):
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    elif holds(role, action):
+        assert response.status_code == 302, response.content[:500]
+        assert "/admin/login/" not in response["Location"]
+        assert state(match) != before
+        return
+    else:
+        assert response.status_code == 403
+    assert state(match) == before
+
+
+def test_admin_without_pin_permission_cannot_pin(client, django_user_model, scene):
+    match, goal = scene
+    user = make_user("commentary.change_entry", django_user_model)
+    client.force_login(user)
+    data = {**admin_data("admin change", match, goal), "pinned": "on"}
+    client.post(reverse("admin:commentary_entry_change", args=[goal.pk]), data)
+    goal.refresh_from_db()
+    assert not goal.pinned
