@@ -42,15 +42,18 @@ node_modules/.installed: package.json package-lock.json
 test: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## Fan-out benchmark: 1,000 and 5,000 fans on one daphne, 10,000 on two behind Redis (figures: docs/PERFORMANCE.md)
+## Fan-out benchmark (figures and what each prints: docs/PERFORMANCE.md). Run it alone: it uses both cores.
 bench: $(VENV)/.installed
-	$(PY) bench/fanout.py --fans 1000
-	$(PY) bench/fanout.py --fans 5000
-	$(PY) bench/fanout.py --fans 10000 --workers 2
+	$(PY) bench/fanout.py --fans 5000 --servers uvicorn,daphne
+	$(PY) bench/fanout.py --fans 10000 --servers uvicorn,daphne
+	$(PY) bench/fanout.py --fans 20000 --workers 2 --no-ceiling --no-asgi
+	for config in sqlite postgres redis; do \
+		$(PY) bench/fanout.py --fans 1000 --publisher process --config $$config --servers uvicorn,daphne --no-ceiling --no-asgi; \
+	done
 
-## Ten minutes of the demo at high speed against 2,000 fans who keep dropping and coming back
+## Sixty minutes of the demo at high speed against 2,000 fans who keep dropping and coming back
 soak: $(VENV)/.installed
-	$(PY) bench/soak.py --fans 2000 --minutes 10
+	$(PY) bench/soak.py --fans 2000 --minutes 60
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

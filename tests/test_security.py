@@ -6,9 +6,11 @@ import re
 import secrets
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from commentary import services
 from commentary.models import Entry, Update
@@ -81,6 +83,42 @@ def test_login_brute_force_is_locked_out(client, editor):
     locked = client.post(url, {"username": "editor", "password": "x-Secret-123", "next": "/admin/"})
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_an_attacker_elsewhere_does_not_lock_the_editor_out(client, editor):
+    url = reverse("admin:login")
+    for _ in range(8):  # from the attacker's address, a client's own X-Forwarded-For being ignored
+        client.post(
+            url,
+            {"username": "editor", "password": "wrong-guess", "next": "/admin/"},
+            REMOTE_ADDR="203.0.113.7",
+            HTTP_X_FORWARDED_FOR="198.51.100.1",
+        )
+    response = client.post(
+        url, {"username": "editor", "password": "x-Secret-123", "next": "/admin/"}, REMOTE_ADDR="198.51.100.1"
+    )
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+@pytest.mark.django_db
+def test_the_wait_grows_while_the_attacker_keeps_guessing_and_then_ends(client, editor):
+    from axes.models import AccessAttempt
+
+    from config.login import cool_off
+
+    url = reverse("admin:login")
+    wrong = {"username": "editor", "password": "wrong-guess", "next": "/admin/"}
+    for _ in range(5):
+        client.post(url, wrong)
+    request = type("R", (), {"POST": {"username": "editor"}, "META": {"REMOTE_ADDR": "127.0.0.1"}})()
+    first = cool_off(request)
+    for _ in range(3):
+        assert client.post(url, wrong).status_code == 429
+    assert cool_off(request) > first  # doubled with each guess while waiting
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(hours=1))  # the wait is over
+    right = client.post(url, {"username": "editor", "password": "x-Secret-123", "next": "/admin/"})
+    assert right.status_code == 302 and "_auth_user_id" in client.session
 
 
 @pytest.mark.django_db
@@ -197,3 +235,47 @@ def test_hostile_tabellino_in_the_admin_is_never_a_500(client, editor, value):
     response = client.post(f"/admin/matches/match/{match.pk}/tabellino/", {"text": value})
     assert response.status_code in (200, 302)
     assert "<script>alert" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["order=%0aX", "filter=%0d%0a", "order=%00", "order=%22", "filter=%22%0aSet-Cookie:%20x=1"]
+)
+def test_query_values_never_reach_a_header(client, match, query):
+    response = client.get(f"/matches/{match.pk}/?{query}")
+    assert response.status_code == 200
+    etag = response["ETag"]
+    assert etag.startswith('"') and etag.endswith('"') and etag.count('"') == 2
+    assert not any(c in etag for c in "\r\n\x00")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/matches/{big}/",
+        "/matches/{big}/embed/",
+        "/matches/{big}/feed/",
+        "/api/matches/{big}/",
+        "/teams/{big}/",
+    ],
+)
+def test_ids_beyond_64_bits_are_404(client, path):
+    assert client.get(path.format(big=2**63)).status_code == 404
+    assert client.get(path.format(big=10**30)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_control_character_in_a_name_does_not_break_the_feeds(client, match):
+    from commentary import services
+    from tests.conftest import player
+
+    scorer = player(match.home_team, 9)
+    scorer.known_as = "Bomber\x01\x1b"
+    scorer.save()
+    services.entry_publish(match=match, kind="kick_off")
+    services.entry_publish(match=match, kind="goal", minute=3, team=match.home_team, player=scorer)
+    for url in (f"/matches/{match.pk}/feed/", f"/competitions/{match.competition_id}/feed/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"\x01" not in response.content and b"\x1b" not in response.content

@@ -72,3 +72,26 @@ def test_admin_match_page_has_lineups_inline(client, editor, demo_match):
     client.force_login(editor)
     html = client.get(f"/admin/matches/match/{demo_match.pk}/change/").content.decode()
     assert "lineup-TOTAL_FORMS" in html
+
+
+def test_an_entrys_match_cannot_be_changed_in_the_admin(client, editor, match):
+    from commentary import services
+    from tests.conftest import make_match
+
+    other = make_match()
+    entry = services.entry_publish(match=match, text="Prima voce")
+    client.force_login(editor)
+    url = f"/admin/commentary/entry/{entry.pk}/change/"
+    data = {"match": other.pk, "period": "pre_match", "minute": "", "added_minute": 0, "kind": "commentary"}
+    # the other match's team is checked against the entry's own match: refused, nothing written
+    refused = client.post(url, {**data, "team": other.home_team.pk, "text": "Voce spostata"})
+    assert refused.status_code == 200 and "non gioca questa partita" in refused.content.decode()
+    entry.refresh_from_db()
+    assert entry.text == "Prima voce" and entry.team is None
+    # the match field is read-only: the edit lands on the entry's own match, in its own log
+    response = client.post(url, {**data, "team": "", "text": "Voce corretta"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry.refresh_from_db()
+    assert entry.match == match and entry.text == "Voce corretta"
+    assert not Update.objects.filter(match=other).exists()
+    assert Update.objects.filter(match=match, action="edit").count() == 1

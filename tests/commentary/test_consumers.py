@@ -288,3 +288,21 @@ async def test_socket_that_never_says_since_is_closed(monkeypatch):
     match = await database_sync_to_async(make_match)()
     ws = await connect(match.pk)
     assert (await ws.receive_output(timeout=3))["code"] == 4408
+
+
+async def test_many_fans_far_behind_cost_one_resync_render(settings, monkeypatch):
+    from commentary.live import hub as hub_module
+
+    settings.DIRETTA_REPLAY_WINDOW = 2
+    match = await database_sync_to_async(make_match)()
+    for i in range(5):
+        await publish(match=match, text=f"voce {i}")
+    renders = []
+    real = hub_module.render_resync
+    monkeypatch.setattr(hub_module, "render_resync", lambda **kw: renders.append(kw) or real(**kw))
+    sockets = [await connect(match.pk, since=0) for _ in range(5)]
+    for ws in sockets:
+        (frame,) = await frames(ws, 1)
+        assert frame.startswith('<div id="feed"') and seq_of(frame) == 5
+        await ws.disconnect()
+    assert len(renders) == 1

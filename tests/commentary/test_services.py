@@ -294,3 +294,29 @@ def test_control_characters_are_dropped_from_text_and_summary(match):
     entry = services.entry_publish(match=match, text="\x00Gol\x1b[31m!\nSecondo rigo")
     assert entry.text == "Gol[31m!\nSecondo rigo"
     assert services.match_summary_set(match=match, summary="\x00Sintesi\x07").summary == "Sintesi"
+
+
+def test_overturning_a_goal_twice_is_one_overturn(match):
+    kick_off(match)
+    goal = services.entry_publish(
+        match=match, kind=Kind.GOAL, minute=5, team=match.home_team, player=player(match.home_team, 9)
+    )
+    services.goal_overturn(entry=goal)
+    before = Update.objects.filter(match=match).count()
+    with pytest.raises(ValidationError) as refused:
+        services.goal_overturn(entry=Entry.objects.get(pk=goal.pk))
+    assert "già stato annullato" in str(refused.value)
+    assert Entry.objects.filter(match=match, kind=Kind.VAR_CHECK).count() == 1
+    assert Update.objects.filter(match=match).count() == before
+    match.refresh_from_db()
+    assert match.home_score == 0
+
+
+def test_stoppage_time_is_refused_once_the_match_is_over(match):
+    for kind in (Kind.KICK_OFF, Kind.HALF_TIME, Kind.SECOND_HALF, Kind.FULL_TIME):
+        services.entry_publish(match=match, kind=kind)
+        match.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.entry_publish(match=match, kind=Kind.STOPPAGE_TIME, minute=90, stoppage_minutes=4)
+    assert "stoppage_minutes" in refused.value.message_dict
+    assert not Entry.objects.filter(match=match, kind=Kind.STOPPAGE_TIME).exists()
