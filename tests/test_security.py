@@ -279,3 +279,18 @@ def test_a_control_character_in_a_name_does_not_break_the_feeds(client, match):
         response = client.get(url)
         assert response.status_code == 200
         assert b"\x01" not in response.content and b"\x1b" not in response.content
+
+
+@pytest.mark.django_db
+def test_a_desk_post_without_the_csrf_token_is_refused(editor, match):
+    from django.test import Client
+
+    from commentary.models import Entry
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = client.post(
+        reverse("desk-publish", args=[match.pk]), {"kind": "commentary", "text": "Forgiata", "added_minute": 0}
+    )
+    assert response.status_code == 403
+    assert not Entry.objects.filter(match=match).exists()
