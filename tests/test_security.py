@@ -290,7 +290,8 @@ def test_a_desk_post_without_the_csrf_token_is_refused(editor, match):
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
     response = client.post(
-        reverse("desk-publish", args=[match.pk]), {"kind": "commentary", "text": "Forgiata", "added_minute": 0}
+        reverse("desk-publish", args=[match.pk]),
+        {"kind": "commentary", "text": "Forgiata", "added_minute": 0},
     )
     assert response.status_code == 403
     assert not Entry.objects.filter(match=match).exists()
