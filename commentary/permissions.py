@@ -86,3 +86,19 @@ def ensure_editors_group(*, group_model, permission_model) -> None:
             group.permissions.add(
                 *permission_model.objects.filter(content_type__app_label=app_label, codename__in=codenames)
             )
+
+
+def migrate_editors_group(apps, schema_editor) -> None:
+    """The data migrations' step (0002, 0004): make the permissions now (on a fresh database they are only
+    created after all migrations, by post_migrate), then the group. The migration state's app configs are
+    stubs that need models_module set to be accepted."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_label in EDITOR_PERMISSIONS:
+        app_config = apps.get_app_config(app_label)
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    ensure_editors_group(
+        group_model=apps.get_model("auth", "Group"), permission_model=apps.get_model("auth", "Permission")
+    )

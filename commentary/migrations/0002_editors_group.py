@@ -1,19 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from commentary.permissions import EDITOR_PERMISSIONS, EDITORS, ensure_editors_group
-
-
-def create_editors_group(apps, schema_editor):
-    # On a fresh database the permissions are only created after all migrations (post_migrate): make them
-    # now. The migration state's app configs are stubs that need models_module set to be accepted.
-    for app_label in EDITOR_PERMISSIONS:
-        app_config = apps.get_app_config(app_label)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    ensure_editors_group(group_model=apps.get_model("auth", "Group"),
-                         permission_model=apps.get_model("auth", "Permission"))
+from commentary.permissions import EDITORS, migrate_editors_group
 
 
 def remove_editors_group(apps, schema_editor):
@@ -28,4 +15,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_editors_group, remove_editors_group)]
+    operations = [migrations.RunPython(migrate_editors_group, remove_editors_group)]

@@ -1,17 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from commentary.permissions import EDITOR_PERMISSIONS, ensure_editors_group
-
-
-def give_editors_the_new_permissions(apps, schema_editor):
-    for app_label in EDITOR_PERMISSIONS:
-        app_config = apps.get_app_config(app_label)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    ensure_editors_group(group_model=apps.get_model("auth", "Group"),
-                         permission_model=apps.get_model("auth", "Permission"))
+from commentary.permissions import migrate_editors_group
 
 
 class Migration(migrations.Migration):
@@ -33,5 +22,5 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "voci di cronaca",
             },
         ),
-        migrations.RunPython(give_editors_the_new_permissions, migrations.RunPython.noop),
+        migrations.RunPython(migrate_editors_group, migrations.RunPython.noop),
     ]
