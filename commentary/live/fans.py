@@ -205,7 +205,8 @@ def _since(text: str) -> int | None:
 
 
 async def fan_socket(scope, receive, send, *, match_id: int) -> None:
-    """ASGI application for /ws/matches/<id>/ (commentary.live.routing)."""
+    """ASGI application for /ws/matches/<id>/ (commentary.live.routing). One coroutine for the socket's whole
+    life: each nested one would be a frame held per fan."""
     if (await receive())["type"] != "websocket.connect":
         return
     await send({"type": "websocket.accept"})
@@ -213,21 +214,13 @@ async def fan_socket(scope, receive, send, *, match_id: int) -> None:
     if not hub.admit(address):
         await send({"type": "websocket.close", "code": CLOSE_ADDRESS_FULL})
         return
-    try:
-        await _serve(scope, receive, send, match_id)
-    finally:
-        hub.release(address)
-
-
-async def _serve(scope, receive, send, match_id: int) -> None:
     fan = Fan(send, _language(scope))
-    stream = await hub.join(match_id, fan) if 0 < match_id <= MAX_MATCH_ID else None
-    if stream is None:
-        await send({"type": "websocket.close", "code": CLOSE_UNKNOWN_MATCH})
-        return
-    fan.stream = stream
     code = None
     try:
+        fan.stream = await hub.join(match_id, fan) if 0 < match_id <= MAX_MATCH_ID else None
+        if fan.stream is None:
+            code = CLOSE_UNKNOWN_MATCH
+            return
         try:
             async with asyncio.timeout(SINCE_TIMEOUT):
                 message = await receive()
@@ -245,6 +238,7 @@ async def _serve(scope, receive, send, match_id: int) -> None:
                 await fan.catch_up(_since(message["text"]))
             message = await receive()
     finally:
+        hub.release(address)
         fan.leave()
         if code is not None:
             await fan._close(code)

@@ -27,10 +27,14 @@ def _allowed(scope) -> bool:
     return _origins.valid_origin(None)
 
 
-async def websocket_application(scope, receive, send):
+def websocket_application(scope, receive, send):
+    """The awaitable for one socket: the fan's own coroutine, not one wrapped around it (a frame per fan)."""
     found = FAN_PATH.match(scope["path"])
     if found is None or not _allowed(scope):
-        await receive()  # the connect event
-        await send({"type": "websocket.close"})  # before accepting: the handshake is refused (HTTP 403)
-        return
-    await fan_socket(scope, receive, send, match_id=int(found["match_id"]))
+        return _refuse(receive, send)
+    return fan_socket(scope, receive, send, match_id=int(found["match_id"]))
+
+
+async def _refuse(receive, send):
+    await receive()  # the connect event
+    await send({"type": "websocket.close"})  # before accepting: the handshake is refused (HTTP 403)
