@@ -100,7 +100,11 @@ def _ring_redis(match_id: int, seq: int, frames: dict[str, str]) -> None:
             if _redis is None:
                 import redis
 
-                _redis = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+                # short timeouts: while Redis is away an editor's publish waits at most this long for it
+                # (the update is committed; the safety-net poll delivers it)
+                _redis = redis.Redis.from_url(
+                    settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5
+                )
     _redis.publish(REDIS_CHANNEL, json.dumps({"m": match_id, "s": seq, "f": frames, "p": SENDER}))
 
 
