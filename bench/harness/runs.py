@@ -129,7 +129,10 @@ def run_broadcast(args, kind: str, work: Path, frame_bytes: int, name: str) -> d
             publish=_broadcast_publisher(server.port, warm + 1, frame_bytes),
         )
         problems = server.log_problems()
+        pauses = server.gc_pauses()
     finally:
         server.stop()
-    result.update(server=kind, server_log_problems=len(problems), server_log_sample=problems[:10])
+    result.update(
+        server=kind, server_log_problems=len(problems), server_log_sample=problems[:10], gc_pauses=pauses
+    )
     return result

@@ -90,6 +90,11 @@ def fmt(value, unit: str = "") -> str:
     return f"{value:,}{unit}"
 
 
+def _pauses(r: dict) -> str:
+    pauses = r.get("gc_pauses")
+    return f"{pauses['count']} / {pauses['max_ms']:.0f} ms" if pauses else "—"
+
+
 def table(title: str, columns: list[tuple[str, dict]], ceiling: dict | None, width: int = 24) -> str:
     """A plain-text table of the columns' figures, then their ratios to the ceiling."""
     columns = [(name, r) for name, r in columns if r is not None]
@@ -142,6 +147,7 @@ def table(title: str, columns: list[tuple[str, dict]], ceiling: dict | None, wid
         row("memory per idle fan", lambda r: fmt(r["kb_per_idle_fan"], " KB")),
         row("frame size", lambda r: fmt(r["frame_bytes"], " B")),
         row("server log warnings/errors", lambda r: fmt(r["server_log_problems"])),
+        row("GC pauses > 20 ms: count / longest", _pauses),
     ]  # fmt: skip
     if ceiling is not None:
         lines.append("ratio to the ceiling (lower is better):")
