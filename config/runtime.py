@@ -21,7 +21,7 @@ import time
 logger = logging.getLogger("diretta.gc")
 
 THRESHOLDS = (10_000, 10, 100)
-FREEZE_EVERY = 30.0
+FREEZE_EVERY = float(os.environ.get("DIRETTA_GC_FREEZE_EVERY", 30.0))  # 0: never
 SLOW_PAUSE = 0.020
 
 

@@ -162,9 +162,10 @@ class Hub:
         """The doorbell, and the collector kept off the audience (config.runtime)."""
         listening = asyncio.ensure_future(doorbell.listen(self.offer))
         try:
-            while True:
+            while runtime.FREEZE_EVERY > 0:
                 await asyncio.sleep(runtime.FREEZE_EVERY)
                 runtime.freeze_survivors()
+            await listening
         finally:
             listening.cancel()
 
