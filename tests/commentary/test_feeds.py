@@ -189,3 +189,13 @@ def test_feeds_are_readable_from_any_origin(client, demo_match):
         reverse("competition-feed", args=[demo_match.competition_id]),
     ):
         assert client.get(url)["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("method", ["TRACE", "POST", "PUT", "DELETE", "OPTIONS"])
+@pytest.mark.parametrize("name", ["match-feed", "competition-feed"])
+def test_feeds_are_read_only(client, demo_match, name, method):
+    pk = demo_match.pk if name == "match-feed" else demo_match.competition_id
+    response = client.generic(method, reverse(name, args=[pk]))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert client.head(reverse(name, args=[pk])).status_code == 200
