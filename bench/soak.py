@@ -192,7 +192,8 @@ def main() -> int:
         def sample():
             while publisher.poll() is None and len(rss_minutes) < args.minutes + 1:
                 time.sleep(60)
-                rss_minutes.append(server.rss_kb())
+                if rss := server.rss_kb():  # 0 once the server has stopped
+                    rss_minutes.append(rss)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()

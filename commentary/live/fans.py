@@ -228,14 +228,14 @@ async def fan_socket(scope, receive, send, *, match_id: int) -> None:
             code = CLOSE_NO_SINCE
             return
         while message["type"] == "websocket.receive":
-            code = _check(message)
+            code, since = _check(message)
             if code is not None:
                 return
             if fan.flooding():
                 code = CLOSE_TOO_MANY
                 return
             if fan.stream is not None:
-                await fan.catch_up(_since(message["text"]))
+                await fan.catch_up(since)
             message = await receive()
     finally:
         hub.release(address)
@@ -244,12 +244,12 @@ async def fan_socket(scope, receive, send, *, match_id: int) -> None:
             await fan._close(code)
 
 
-def _check(message) -> int | None:
+def _check(message) -> tuple[int | None, int | None]:
+    """(the close code for a bad client frame, or None; the `since` it carries)."""
     text = message.get("text")
     if text is None:
-        return CLOSE_BINARY
+        return CLOSE_BINARY, None
     if len(text) > MAX_CLIENT_FRAME or len(text.encode()) > MAX_CLIENT_FRAME:
-        return CLOSE_TOO_BIG
-    if _since(text) is None:
-        return CLOSE_MALFORMED
-    return None
+        return CLOSE_TOO_BIG, None
+    since = _since(text)
+    return (CLOSE_MALFORMED if since is None else None), since
