@@ -144,15 +144,19 @@ def main() -> int:
     parser.add_argument("--churn", type=float, default=0.02, help="chance a fan drops in a second")
     parser.add_argument("--clients", type=int, default=2, help="fan client processes")
     parser.add_argument("--server", default=serve.DEFAULT_SERVER, choices=serve.SERVERS)
+    parser.add_argument(
+        "--trace", metavar="FILE", help="the server writes where its memory grew to FILE every minute (slow)"
+    )
     args = parser.parse_args()
     print("command:", " ".join([Path(sys.executable).name, *sys.argv]), flush=True)
     resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
 
     var = tempfile.mkdtemp(prefix="diretta-soak-")
     env = {**server_env(Path(var)), "DJANGO_SETTINGS_MODULE": "config.settings"}
+    server_extra = {"DIRETTA_MEMORY_TRACE": str(Path(args.trace).resolve())} if args.trace else {}
     manage(env, "migrate", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")  # DEBUG is off, as in production
-    server = Server(args.server, env=env)
+    server = Server(args.server, env=env | server_extra)
     server.start()
     publisher = subprocess.Popen(
         [sys.executable, "-c", PUBLISHER, str(args.minutes * 60), str(args.rate)],

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -156,10 +156,7 @@ class CompetitionResultsFeed(AtomFeed):
         return _("%(competition)s: i risultati") % {"competition": source.obj}
 
     def link(self, source: FeedSource) -> str:
-        try:  # the competition's page, once the season pages have one
-            return reverse("competition-detail", args=[source.obj.pk])
-        except NoReverseMatch:
-            return reverse("home")
+        return reverse("competition-detail", args=[source.obj.pk])
 
     def feed_guid(self, source: FeedSource) -> str:
         season = source.obj.season[:4]

@@ -84,7 +84,6 @@ class Pitch:
     on: set[int]  # on the pitch
     came_on: set[int]
     sent_off: set[int]
-    booked: set[int]  # shown a yellow card that stands
 
     def known(self, player_id: int) -> bool:
         return player_id in self.roles
@@ -98,10 +97,7 @@ def pitch(*, match: Match, entries: Iterable[Entry] | None = None) -> Pitch:
     )
     came_on = {s.player2_id for side in facts.sides.values() for s in side.substitutions}
     sent_off = {c.player_id for side in facts.sides.values() for c in side.sent_off}
-    booked = {
-        c.player_id for side in facts.sides.values() for c in side.cards if c.kind == Entry.Kind.YELLOW_CARD
-    }
-    return Pitch(roles=roles, on=on, came_on=came_on, sent_off=sent_off, booked=booked)
+    return Pitch(roles=roles, on=on, came_on=came_on, sent_off=sent_off)
 
 
 def players_on_pitch(*, starters: set[int], facts: MatchFacts) -> set[int]:

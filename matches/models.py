@@ -199,14 +199,6 @@ class Match(models.Model):
     def team_side(self, team_id: int) -> str:
         return "home" if team_id == self.home_team_id else "away"
 
-    def stoppage_for(self, status: str) -> int | None:
-        return {
-            self.Status.FIRST_HALF: self.stoppage_first_half,
-            self.Status.SECOND_HALF: self.stoppage_second_half,
-            self.Status.EXTRA_FIRST_HALF: self.stoppage_extra_first_half,
-            self.Status.EXTRA_SECOND_HALF: self.stoppage_extra_second_half,
-        }.get(status)
-
     def clock(self, now=None) -> tuple[int, int] | None:
         """The match minute and added minute shown by the scoreboard, or None when the ball is not rolling."""
         if self.status not in self.PLAYING_PERIODS or self.period_started_at is None:
