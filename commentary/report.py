@@ -13,7 +13,7 @@ from .models import Entry
 from .selectors import MatchFacts
 
 # The pitch is drawn 68 wide and 105 long, own goal at the bottom, attacking upwards.
-PITCH_W = 68  # metres across; the pitch drawing is 68 × 105
+PITCH_W = 68
 GOALKEEPER_Y, FRONT_Y, BACK_Y = 97, 18, 80
 
 
