@@ -11,9 +11,13 @@ from django.utils import translation
 from matches.models import Match
 
 from .models import Entry, Update
-from .selectors import feed_entries, key_entries, last_seq, match_facts
+from .selectors import feed_entries, key_entries, last_seq, match_facts, pinned_entry
 
 FRAMES = "commentary/feed.html"
+
+# A resync frame carries this many of the latest entries and a link to the full page for the rest: its cost
+# stays the same however long the live blog grows (see docs/PROTOCOL.md).
+RESYNC_ENTRIES = 200
 
 
 def scoreboard_context(*, match: Match, entries: list[Entry] | None = None) -> dict:
@@ -50,8 +54,7 @@ def _render_frame(*, match: Match, seq: int, action: str, entry: Entry | None, s
     if action == Update.Action.PIN or (
         entry is not None and entry.pinned and action != Update.Action.PUBLISH
     ):
-        pinned = match.entries.filter(pinned=True).select_related("team", "player", "player2").first()
-        parts.append(render_to_string(f"{FRAMES}#pinned", {**context, "pinned": pinned}))
+        parts.append(render_to_string(f"{FRAMES}#pinned", {**context, "pinned": pinned_entry(match=match)}))
     if scoreboard or action == Update.Action.STATUS:
         parts.append(
             render_to_string(f"{FRAMES}#frame-scoreboard", {**context, **scoreboard_context(match=match)})
@@ -63,12 +66,13 @@ def render_resync(*, match_id: int, language: str) -> tuple[int, str]:
     """One frame that replaces the feed, the pinned entry and the scoreboard, for a client too far behind."""
     match = Match.objects.with_teams().get(pk=match_id)
     seq = last_seq(match=match)  # first the number, then the content: later updates replay idempotently
-    entries = feed_entries(match=match)
+    entries = feed_entries(match=match, newest=RESYNC_ENTRIES)
     context = {
-        **scoreboard_context(match=match, entries=entries),
+        **scoreboard_context(match=match),
         "seq": seq,
         "entries": entries[::-1],
-        "pinned": next((e for e in entries if e.pinned), None),
+        "older": match.entries.count() - len(entries),
+        "pinned": pinned_entry(match=match),
     }
     with translation.override(language):
         return seq, render_to_string(f"{FRAMES}#resync", context).strip()

@@ -59,8 +59,16 @@ def key_entries(*, match: Match) -> list[Entry]:
     return list(match.entries.filter(kind__in=Entry.KEY_KINDS).select_related(*ENTRY_RELATED))
 
 
-def feed_entries(*, match: Match) -> list[Entry]:
-    return list(match.entries.select_related(*ENTRY_RELATED))
+def feed_entries(*, match: Match, newest: int | None = None) -> list[Entry]:
+    """The match's entries in order; with `newest`, only that many of the latest (still oldest first)."""
+    entries = match.entries.select_related(*ENTRY_RELATED)
+    if newest is None:
+        return list(entries)
+    return list(entries.reverse()[:newest])[::-1]
+
+
+def pinned_entry(*, match: Match) -> Entry | None:
+    return match.entries.filter(pinned=True).select_related(*ENTRY_RELATED).first()
 
 
 def last_seq(*, match: Match) -> int:

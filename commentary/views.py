@@ -171,10 +171,13 @@ def match_embed(request, pk: int):
     """Scoreboard and latest entries, live, for an iframe on another site: the one page that may be framed."""
     match = get_object_or_404(Match.objects.with_teams(), pk=pk)
     seq = last_seq(match=match)
-    entries = feed_entries(match=match)
-    context = scoreboard_context(match=match, entries=entries)
+    context = scoreboard_context(match=match)
     context.update(
-        seq=seq, entries=entries[::-1][:EMBED_ENTRIES], order="newest", live=not _archive(match), pinned=None
+        seq=seq,
+        entries=feed_entries(match=match, newest=EMBED_ENTRIES)[::-1],
+        order="newest",
+        live=not _archive(match),
+        pinned=None,
     )
     return render(request, "commentary/match_embed.html", context)
 

@@ -173,6 +173,33 @@ async def test_client_too_far_behind_gets_a_resync_then_live(settings):
     await ws.disconnect()
 
 
+async def test_resync_of_a_long_feed_carries_the_latest_entries_and_keeps_older_facts(settings, monkeypatch):
+    """The resync frame's cost does not grow with the feed: the latest entries, the rest behind a link, while
+    the scoreboard's scorers and the pinned entry still come from the whole match."""
+    from commentary import rendering
+
+    monkeypatch.setattr(rendering, "RESYNC_ENTRIES", 3)
+    settings.DIRETTA_REPLAY_WINDOW = 2
+    match = await database_sync_to_async(make_match)()
+    await publish(match=match, kind=Entry.Kind.KICK_OFF)
+    scorer = await database_sync_to_async(player)(match.home_team, 10)
+    goal = await publish(match=match, kind=Entry.Kind.GOAL, minute=3, team=match.home_team, player=scorer)
+    await database_sync_to_async(services.entry_pin)(entry=goal, pinned=True)
+    for i in range(5):
+        await publish(match=match, text=f"voce {i}")
+    ws = await connect(match.pk, since=1)
+    (frame,) = await frames(ws, 1)
+    feed = frame.split('<section id="pinned"')[0]
+    assert feed.count('class="entry ') == 3
+    assert "voce 4" in feed and "voce 2" in feed and "voce 1" not in feed
+    assert "4 aggiornamenti precedenti" in feed and f'href="/matches/{match.pk}/"' in feed
+    assert f'id="pinned-entry-{goal.pk}"' in frame
+    scoreboard = frame.split('id="scoreboard"')[1]
+    assert '<span data-score="home">1</span>' in scoreboard and scorer.display_name in scoreboard
+    assert top_level_elements_carry_seq(frame)
+    await ws.disconnect()
+
+
 @pytest.mark.parametrize(
     ("payload", "code"),
     [
