@@ -11,9 +11,9 @@ For each server kind, one run measures three columns with the same fan clients, 
    --workers 2) on a fresh database. N fans connect to /ws/matches/<id>/ and send their `since`; they first
    get a catch-up of the last --catch-up entries; an editor then publishes M entries, each carrying a unique
    marker `bench-<i>`: through the Django admin form (--publisher admin, the default), or from another Python
-   process calling commentary.services.entry_publish (--publisher process: what reaches the fans is then the
-   app's cross-process delivery). The publish time (just before the admin POST or the service call) and
-   each fan's receive time of the frame holding the marker share one clock, this machine's.
+   process calling commentary.domain.services.entry_publish (--publisher process: what reaches the fans is
+   then the app's cross-process delivery). The publish time (just before the admin POST or the service call)
+   and each fan's receive time of the frame holding the marker share one clock, this machine's.
 2. bench/asgi_broadcast.py, a minimal ASGI broadcast app (no Django, no Channels), under the same server:
    what the server's websocket path costs by itself.
 3. The ceiling, once per invocation: bench/ceiling_server.py, the `websockets` library alone in one process.
@@ -115,7 +115,7 @@ def setup_line(args, kind: str) -> str:
         f"Fan-out: {args.fans:,} fans, {args.updates} updates every {args.interval:g} s, catch-up "
         f"{args.catch_up}; Diretta on {args.workers} x {kind}, "
         f"{'Redis pub/sub' if args.redis else 'no Redis'}, {database}, "
-        f"publisher {args.publisher}; "
+        f"publisher {args.publisher}{' on its own process' if args.editor_process else ''}; "
         + ("" if args.no_asgi else f"ASGI = bench/asgi_broadcast.py on 1 x {kind}; ")
         + ("" if args.no_ceiling else "ceiling = websockets.broadcast(), 1 process; ")
         + f"{os.cpu_count()} CPUs shared"
@@ -151,7 +151,13 @@ def parse_args(argv=None):
     parser.add_argument(
         "--publisher", choices=("admin", "process"), default="admin",
         help="admin: the editor's admin POST through the first server; process: another Python process "
-        "calling commentary.services.entry_publish (cross-process delivery)",
+        "calling commentary.domain.services.entry_publish (cross-process delivery)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--editor-process", action="store_true",
+        help="the editor's admin POST goes to a Diretta process of its own, as in the production recipe "
+        "(docs/DEPLOY.md: /admin/ routed to the editor's process); its updates reach the fans' process "
+        "through the doorbell",
     )  # fmt: skip
     parser.add_argument(
         "--catch-up", type=int, default=1,
@@ -254,7 +260,7 @@ def main(argv=None) -> int:
         print(table(setup_line(args, kind), columns, ceiling))
         print(f"{'publish call: Diretta = ':<36}" + (
             "the editor's admin POST, until its redirect" if args.publisher == "admin"
-            else "commentary.services.entry_publish in the publisher process"
+            else "commentary.domain.services.entry_publish in the publisher process"
         ))  # fmt: skip
         print(f"{'':<36}ASGI and ceiling = GET /broadcast, which returns once every socket was written to")
         print("latency: publish call start -> frame read by the fan, over every (fan, update) pair.")

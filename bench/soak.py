@@ -48,7 +48,8 @@ PUBLISHER = """
 import json, sys, time, django
 django.setup()
 from django.utils import timezone
-from commentary import services
+from commentary.domain import services
+from commentary.domain.drafts import EntryDraft
 from commentary.demo.loader import demo_entries, demo_load
 from matches.models import Match
 from matches.services import match_copy_for_replay
@@ -57,14 +58,14 @@ source = demo_load()
 match = match_copy_for_replay(source=source, kickoff=timezone.now())
 print(match.pk, flush=True)
 sys.stdin.readline()  # wait for the fans
-services.entry_publish(match=match, kind="kick_off", text="Si parte")
+services.entry_publish(match=match, draft=EntryDraft(kind="kick_off", text="Si parte"))
 texts = [e["text"] for e in demo_entries()]
 end = time.monotonic() + float(sys.argv[1])
 interval = 1 / float(sys.argv[2])
 published, i = 1, 0
 while time.monotonic() < end:
     started = time.monotonic()
-    services.entry_publish(match=match, text=texts[i % len(texts)], minute=1 + i % 90)
+    services.entry_publish(match=match, draft=EntryDraft(text=texts[i % len(texts)], minute=1 + i % 90))
     published += 1
     i += 1
     time.sleep(max(0.0, interval - (time.monotonic() - started)))

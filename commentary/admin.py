@@ -3,13 +3,15 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from commentary.domain import services
+
+from .domain.drafts import EntryDraft
+from .domain.permissions import can
 from .models import Entry, Update
-from .permissions import can
 
 
 class EntryAdminForm(forms.ModelForm):
-    may_run_clock = False  # set per request by EntryAdmin.get_form (commentary.permissions)
+    may_run_clock = False  # set per request by EntryAdmin.get_form (commentary.domain.permissions)
 
     class Meta:
         model = Entry
@@ -44,19 +46,7 @@ class EntryAdminForm(forms.ModelForm):
             self.add_error("kind", _("Non hai il permesso di muovere il cronometro."))
             return data
         try:
-            services.entry_validate(
-                match=match,
-                kind=kind,
-                team=data.get("team"),
-                player=data.get("player"),
-                player2=data.get("player2"),
-                var_outcome=data.get("var_outcome") or "",
-                stoppage_minutes=data.get("stoppage_minutes"),
-                text=data.get("text") or "",
-                minute=data.get("minute"),
-                added_minute=data.get("added_minute") or 0,
-                entry_pk=self.instance.pk,
-            )
+            services.entry_validate(match=match, draft=EntryDraft.from_data(data), entry_pk=self.instance.pk)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)
@@ -65,7 +55,7 @@ class EntryAdminForm(forms.ModelForm):
 
 @admin.register(Entry)
 class EntryAdmin(admin.ModelAdmin):
-    """Every save and delete goes through commentary.services, so fans see admin edits live too."""
+    """Every save and delete goes through commentary.domain.services, so fans see admin edits live too."""
 
     form = EntryAdminForm
     list_display = ["__str__", "match", "team", "player", "pinned", "author", "created_at"]
@@ -100,18 +90,7 @@ class EntryAdmin(admin.ModelAdmin):
         data = {"pinned": False, **form.cleaned_data}
         if not change:
             entry = services.entry_publish(
-                match=data["match"],
-                kind=data["kind"],
-                text=data["text"],
-                minute=data["minute"],
-                added_minute=data["added_minute"],
-                period=data["period"],
-                team=data["team"],
-                player=data["player"],
-                player2=data["player2"],
-                var_outcome=data["var_outcome"],
-                stoppage_minutes=data["stoppage_minutes"],
-                author=request.user,
+                match=data["match"], draft=EntryDraft.from_data(data), author=request.user
             )
             if data["pinned"]:
                 entry = services.entry_pin(entry=entry, pinned=True, editor=request.user)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 def _editors_group(sender, **kwargs):
     from django.contrib.auth.models import Group, Permission
 
-    from .permissions import ensure_editors_group
+    from .domain.permissions import ensure_editors_group
 
     ensure_editors_group(group_model=Group, permission_model=Permission)
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from matches.models import Match, Player, Team
+from matches.presenters import minute_label
 
 
 class Entry(models.Model):
@@ -139,7 +140,7 @@ class Entry(models.Model):
     class Meta:
         verbose_name = _("voce di cronaca")
         verbose_name_plural = _("voci di cronaca")
-        permissions = [  # commentary.permissions maps every action to its permission
+        permissions = [  # commentary.domain.permissions maps every action to its permission
             ("pin_entry", _("Può mettere in evidenza una voce")),
             ("overturn_entry", _("Può annullare un gol (VAR)")),
             ("run_clock", _("Può muovere il cronometro (inizio, intervallo, recupero, fine)")),
@@ -158,11 +159,7 @@ class Entry(models.Model):
 
     @property
     def minute_label(self) -> str:
-        if self.minute is None:
-            return ""
-        if self.added_minute:
-            return f"{self.minute}+{self.added_minute}′"
-        return f"{self.minute}′"
+        return minute_label(self.minute, self.added_minute)
 
     @property
     def icon(self) -> str:

@@ -163,7 +163,8 @@ STORAGES = {
 LOGIN_URL = "admin:login"
 
 # Scripts and styles only from here, inline ones only with the page's nonce; no inline handlers anywhere.
-# Websockets to this host are 'self'. Only the embed widget may be framed (commentary.views.match_embed).
+# Websockets to this host are 'self'. Only the embed widget may be framed
+# (commentary.public.views.match_embed).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

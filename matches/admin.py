@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 from . import services
 from .forms import TabellinoForm
 from .models import Competition, LineupEntry, Match, Player, Team
-from .tabellino import tabellino_resolve
+from .presenters import score
+from .tabellino.resolve import tabellino_resolve
 
 
 @admin.register(Competition)
@@ -49,6 +50,18 @@ class LineupInline(admin.TabularInline):
     ordering = ["team", "-role", "order"]
 
 
+# Status, clock, stoppage time and score follow the entries (commentary.domain.services): read-only here.
+FOLLOWS_THE_ENTRIES = [
+    "status",
+    "period_started_at",
+    "score",
+    "stoppage_first_half",
+    "stoppage_second_half",
+    "stoppage_extra_first_half",
+    "stoppage_extra_second_half",
+]
+
+
 @admin.register(Match)
 class MatchAdmin(admin.ModelAdmin):
     list_display = ["__str__", "competition", "matchday", "kickoff", "status", "score", "desk_link"]
@@ -57,16 +70,7 @@ class MatchAdmin(admin.ModelAdmin):
     date_hierarchy = "kickoff"
     list_select_related = ["home_team", "away_team", "competition"]
     autocomplete_fields = ["home_team", "away_team", "competition"]
-    # Status, clock, stoppage time and score follow the entries (commentary.services): read-only here.
-    readonly_fields = [
-        "status",
-        "period_started_at",
-        "score",
-        "stoppage_first_half",
-        "stoppage_second_half",
-        "stoppage_extra_first_half",
-        "stoppage_extra_second_half",
-    ]
+    readonly_fields = FOLLOWS_THE_ENTRIES
     fieldsets = [
         (
             None,
@@ -86,17 +90,7 @@ class MatchAdmin(admin.ModelAdmin):
         ("Squadre", {"fields": ["home_formation", "home_coach", "away_formation", "away_coach"]}),
         (
             "Andamento",
-            {
-                "fields": [
-                    "status",
-                    "period_started_at",
-                    "score",
-                    "stoppage_first_half",
-                    "stoppage_second_half",
-                    "stoppage_extra_first_half",
-                    "stoppage_extra_second_half",
-                ]
-            },
+            {"fields": FOLLOWS_THE_ENTRIES},
         ),
         ("Sintesi", {"fields": ["summary"]}),
     ]
@@ -109,7 +103,7 @@ class MatchAdmin(admin.ModelAdmin):
 
     @admin.display(description="Risultato")
     def score(self, obj):
-        return f"{obj.home_score}–{obj.away_score}" if obj.has_score else "–"
+        return score(obj) or "–"
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .tabellino import Tabellino, TabellinoError, parse_tabellino
+from .tabellino.parse import Tabellino, TabellinoError, parse_tabellino
 
 
 class TabellinoForm(forms.Form):

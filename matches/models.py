@@ -2,7 +2,7 @@
 
 This app never imports `commentary`. What happens during a match lives there; the few facts of a match
 that pages and tables need at a glance (status, score, stoppage time) are stored here and written only by
-`commentary.services`, from the entries.
+`commentary.domain.services`, from the entries.
 """
 
 from datetime import timedelta
@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from .presenters import minute_label
 
 
 class Competition(models.Model):
@@ -150,7 +152,7 @@ class Match(models.Model):
     stoppage_extra_second_half = models.PositiveSmallIntegerField(
         _("recupero 2° supplementare"), null=True, blank=True
     )
-    # Derived from the goal entries by commentary.services (or set by a results import for a match that
+    # Derived from the goal entries by commentary.domain.services (or set by a results import for a match that
     # has no commentary); never typed by an editor.
     home_score = models.PositiveSmallIntegerField(_("gol casa"), null=True, blank=True, editable=False)
     away_score = models.PositiveSmallIntegerField(_("gol ospiti"), null=True, blank=True, editable=False)
@@ -217,8 +219,7 @@ class Match(models.Model):
         clock = self.clock()
         if clock is None:
             return ""
-        minute, added = clock
-        return f"{minute}+{added}′" if added else f"{minute}′"
+        return minute_label(*clock)
 
 
 class LineupEntry(models.Model):

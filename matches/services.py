@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from .football_json import Fixture, TeamResolver, parse_football_json, squad_file_team_name, team_spec
 from .models import Competition, LineupEntry, Match, Player, Team
 from .squads import SquadPlayer, known_as, parse_squad
-from .tabellino import ResolvedTabellino
+from .tabellino.resolve import ResolvedTabellino
 
 
 def squad_import(

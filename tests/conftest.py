@@ -90,3 +90,11 @@ def italian_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def publish(*, match: Match, author=None, at=None, **fields):
+    """Publish an entry through the one service, its fields given as keywords (an EntryDraft)."""
+    from commentary.domain import services
+    from commentary.domain.drafts import EntryDraft
+
+    return services.entry_publish(match=match, draft=EntryDraft(**fields), author=author, at=at)

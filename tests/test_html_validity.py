@@ -15,10 +15,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from commentary import services
+from commentary.domain import services
 from commentary.models import Entry
 from matches.models import Competition
-from tests.conftest import make_match
+from tests.conftest import make_match, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +61,8 @@ def test_every_kind_of_page_is_valid_html(client, editor, tmp_path):
     call_command("import_football_json", SEASON_FILE, stdout=io.StringIO())
     season = Competition.objects.get(pk=report.competition_id)
     live = make_match()
-    services.entry_publish(match=live, kind=Entry.Kind.KICK_OFF, text="Si parte!")
-    pinned = services.entry_publish(match=live, kind=Entry.Kind.COMMENTARY, text="Prima <b>azione</b>")
+    publish(match=live, kind=Entry.Kind.KICK_OFF, text="Si parte!")
+    pinned = publish(match=live, kind=Entry.Kind.COMMENTARY, text="Prima <b>azione</b>")
     services.entry_pin(entry=pinned, pinned=True)
     upcoming = make_match()
 

@@ -12,11 +12,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from commentary import services
 from commentary.models import Entry, Update
 from matches.models import Match
-from matches.tabellino import TabellinoError, parse_tabellino
-from tests.conftest import make_match
+from matches.tabellino.parse import TabellinoError, parse_tabellino
+from tests.conftest import make_match, publish
 
 PRODUCTION = {
     "DEBUG": "0",
@@ -184,7 +183,7 @@ def desk(client, editor):
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_input_through_every_desk_field_is_stored_safely_or_refused(desk, value):
     match = make_match()
-    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
+    publish(match=match, kind=Entry.Kind.KICK_OFF)
     url = reverse("desk-publish", args=[match.pk])
     for data in (
         {"kind": "commentary", "text": value},
@@ -267,14 +266,13 @@ def test_ids_beyond_64_bits_are_404(client, path):
 
 @pytest.mark.django_db
 def test_a_control_character_in_a_name_does_not_break_the_feeds(client, match):
-    from commentary import services
     from tests.conftest import player
 
     scorer = player(match.home_team, 9)
     scorer.known_as = "Bomber\x01\x1b"
     scorer.save()
-    services.entry_publish(match=match, kind="kick_off")
-    services.entry_publish(match=match, kind="goal", minute=3, team=match.home_team, player=scorer)
+    publish(match=match, kind="kick_off")
+    publish(match=match, kind="goal", minute=3, team=match.home_team, player=scorer)
     for url in (f"/matches/{match.pk}/feed/", f"/competitions/{match.competition_id}/feed/"):
         response = client.get(url)
         assert response.status_code == 200

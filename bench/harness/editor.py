@@ -6,9 +6,10 @@ the fans time their frames with (this machine's).
 - Editor: an editor in the Django admin over plain http.client: login with CSRF, then one POST of the entry
   form per entry, through a server that also serves fans. Its time is the admin POST round trip.
 - ProcessPublisher: another Python process (django.setup() with the same DATABASE_URL / REDIS_URL as the
-  servers) calling commentary.services.entry_publish directly, like bench/soak.py and commentary/replay.py.
-  Its updates reach the servers the way any other process's do (the database poll without Redis, Redis
-  with it). Its time is the service call alone, taken inside that process.
+  servers) calling commentary.domain.services.entry_publish directly, like bench/soak.py and
+  commentary/demo/replay.py.
+  Its updates reach the servers the way any other process's do (commentary/live/doorbell.py: Redis,
+  PostgreSQL NOTIFY or a Unix datagram). Its time is the service call alone, taken inside that process.
 """
 
 from __future__ import annotations
@@ -113,7 +114,8 @@ PUBLISHER_SCRIPT = r"""
 import json, sys, time
 import django
 django.setup()
-from commentary import services
+from commentary.domain import services
+from commentary.domain.drafts import EntryDraft
 from matches.models import Match
 
 match = Match.objects.get(pk=int(sys.argv[1]))
@@ -122,7 +124,8 @@ for line in sys.stdin:
     command = json.loads(line)
     started = time.time()
     try:
-        entry = services.entry_publish(match=match, text=command["text"], period="pre_match")
+        draft = EntryDraft(text=command["text"], period="pre_match")
+        entry = services.entry_publish(match=match, draft=draft)
         answer = {"ok": True, "entry": entry.pk}
     except Exception as error:  # reported to the bench, which counts the publish as rejected
         answer = {"ok": False, "error": f"{type(error).__name__}: {error}"}
@@ -132,7 +135,7 @@ for line in sys.stdin:
 
 
 class ProcessPublisher:
-    """A separate Python process publishing through commentary.services.entry_publish."""
+    """A separate Python process publishing through commentary.domain.services.entry_publish."""
 
     def __init__(self, env: dict, match_id: int, log=None, start_timeout: float = 60.0):
         self.log = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed in close()

@@ -34,6 +34,7 @@ def run_diretta(args, kind: str, work: Path) -> dict:
         print(f"Diretta/{kind}: preparing a fresh database ({where})", flush=True)
         match_id = prepare_database(env)
         group = ServerGroup()
+        desk = ServerGroup()  # the editor's own process (--editor-process), outside the fans' figures
         publisher = None
         try:
             first_port = free_ports(args.workers)
@@ -51,6 +52,13 @@ def run_diretta(args, kind: str, work: Path) -> dict:
             )
             if args.publisher == "process":
                 publisher = ProcessPublisher(env, match_id, log=var_dir / "publisher.log")
+            elif args.editor_process:
+                editor_server = Server(
+                    kind, app=DIRETTA_APP, port=free_ports(1), env=env, log=var_dir / f"{kind}-editor.log",
+                    ready_path="/admin/login/",
+                )  # fmt: skip
+                desk.add(editor_server).start()
+                publisher = Editor(editor_server.port, match_id).login()
             else:
                 # The editor publishes through the first process, whatever the fans use.
                 publisher = Editor(ports[0], match_id).login()
@@ -74,12 +82,14 @@ def run_diretta(args, kind: str, work: Path) -> dict:
                 caught_up_seq=newest,
                 publish=publisher.publish,
             )
-            problems = group.log_problems()
+            problems = group.log_problems() + desk.log_problems()
             pauses = group.gc_pauses()
+            editor_cpu = desk.cpu_seconds() if desk.servers else None
         finally:
             if publisher is not None:
                 publisher.close()
             group.stop()
+            desk.stop()
     result.update(
         server=kind,
         server_log_problems=len(problems),
@@ -90,6 +100,8 @@ def run_diretta(args, kind: str, work: Path) -> dict:
         database="postgresql" if database_url.startswith("postgres") else "sqlite",
         redis=bool(args.redis),
         publisher=args.publisher,
+        editor_process=bool(args.editor_process),
+        editor_process_cpu_seconds=None if editor_cpu is None else round(editor_cpu, 2),
         publisher_errors=getattr(publisher, "errors", [])[:10],
     )
     return result

@@ -9,14 +9,15 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.utils.timezone import localtime
-from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import PlainSerializer, WithJsonSchema
 
+from commentary.domain.presenters import goal_note
 from commentary.models import Entry as EntryModel
 from commentary.models import Update as UpdateModel
 from matches.models import Match as MatchModel
 from matches.models import Player as PlayerModel
+from matches.presenters import half_time_score
 
 # Values -----------------------------------------------------------------------------------------------
 
@@ -106,12 +107,12 @@ class Match(Schema):
     def resolve_score(match: MatchModel) -> dict | None:
         if not match.has_score:
             return None
-        half_time = None
-        # The stored half-time score runs with the first half; it is the half-time score only once that
-        # is over.
-        if match.home_score_half_time is not None and match.status != MatchModel.Status.FIRST_HALF:
-            half_time = {"home": match.home_score_half_time, "away": match.away_score_half_time}
-        return {"home": match.home_score, "away": match.away_score, "half_time": half_time}
+        half_time = half_time_score(match)
+        return {
+            "home": match.home_score,
+            "away": match.away_score,
+            "half_time": {"home": half_time[0], "away": half_time[1]} if half_time else None,
+        }
 
     @staticmethod
     def resolve_url(match: MatchModel, context) -> str:
@@ -218,11 +219,7 @@ class Scorer(Event):
 
     @staticmethod
     def resolve_note(goal: EntryModel) -> str:
-        if goal.kind == EntryModel.Kind.PENALTY_GOAL:
-            return _("rig.")
-        if goal.kind == EntryModel.Kind.OWN_GOAL:
-            return _("aut.")
-        return ""
+        return goal_note(goal)
 
 
 class Booking(Event):

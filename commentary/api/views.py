@@ -4,17 +4,16 @@ Each view reads the models and returns them; the schemas (`commentary.api.schema
 view makes a fixed number of queries whatever the number of entries or matches.
 """
 
-from django.db.models import Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Max
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Path, Router
 
+from commentary.domain.selectors import key_entries, last_seq, last_seq_annotation, lineups, match_facts
+from commentary.models import Entry, Update
 from matches.models import Competition, Match
 from matches.standings import standings_table
 
-from ..models import Entry, Update
-from ..selectors import key_entries, last_seq, lineups, match_facts
 from . import schemas
 from .params import (
     DEFAULT_LIMIT,
@@ -69,11 +68,7 @@ def match_list(
     ),
     offset: query_integer(0, "Matches to skip.", default=0),
 ):
-    matches = Match.objects.with_teams().annotate(
-        api_last_seq=Coalesce(
-            Subquery(Update.objects.filter(match=OuterRef("pk")).order_by("-seq").values("seq")[:1]), 0
-        )
-    )
+    matches = Match.objects.with_teams().annotate(api_last_seq=last_seq_annotation())
     if status is not None:
         matches = matches.filter(status__in=STATUS_FILTERS[status])
     if competition is not None:

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from commentary import services
+from commentary.domain import services
+from commentary.domain.drafts import EntryDraft
 from commentary.models import Entry
 from matches.models import Competition, Match, Player, Team
 from matches.services import lineup_set, squad_import
@@ -153,8 +154,7 @@ def publish_demo_entries(
 
         if spec["kind"] == Entry.Kind.HALF_TIME:
             half_time_at = KICKOFF + timedelta(minutes=45 + (spec["added"] or 0))
-        services.entry_publish(
-            match=match,
+        draft = EntryDraft(
             kind=spec["kind"],
             text=spec["text"],
             minute=spec["minute"],
@@ -165,6 +165,10 @@ def publish_demo_entries(
             player2=player(spec["player2"]),
             var_outcome=spec.get("var_outcome") or "",
             stoppage_minutes=spec.get("stoppage_minutes"),
+        )
+        services.entry_publish(
+            match=match,
+            draft=draft,
             author=author,
             at=at(spec, index) if at else _moment(spec, index, half_time_at),
         )

@@ -1,7 +1,7 @@
 """How a committed update reaches the hub of every server process, without polling.
 
-`announce()` is called once per update, after its transaction committed (`commentary.services`), in whatever
-process wrote it: a web process (an editor's POST), the replay command, a shell. It
+`announce()` is called once per update, after its transaction committed (`commentary.domain.services`), in
+whatever process wrote it: a web process (an editor's POST), the replay command, a shell. It
 
 1. hands the update to this process's own hub, if one runs here (no network, no copy), and
 2. rings the doorbell of every other process, through the one transport the deployment has:

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from commentary.domain.rendering import render_resync
+from commentary.models import Update
 from config import runtime
 from matches.models import Match
 
-from ..models import Update
-from ..rendering import render_resync
 from . import doorbell
 
 logger = logging.getLogger(__name__)

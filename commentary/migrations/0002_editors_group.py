@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from commentary.permissions import EDITORS, migrate_editors_group
+from commentary.domain.permissions import EDITORS, migrate_editors_group
 
 
 def remove_editors_group(apps, schema_editor):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from commentary.permissions import migrate_editors_group
+from commentary.domain.permissions import migrate_editors_group
 
 
 class Migration(migrations.Migration):

@@ -2,6 +2,8 @@ from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 
+from commentary.domain import presenters
+
 register = template.Library()
 
 
@@ -16,3 +18,8 @@ def icon(name: str, css: str = "") -> str:
         static("img/icons.svg"),
         name,
     )
+
+
+register.filter("goal_note", presenters.goal_note)
+register.filter("goal_note_title", presenters.goal_note_title)
+register.filter("scorer_line", presenters.scorer_line)

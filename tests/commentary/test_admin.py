@@ -1,7 +1,7 @@
 import pytest
 
 from commentary.models import Entry, Update
-from tests.conftest import player
+from tests.conftest import player, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +50,8 @@ def test_admin_shows_field_errors_and_saves_nothing(client, editor, match):
 
 
 def test_admin_delete_goes_through_the_service(client, editor, match):
-    from commentary import services
 
-    entry = services.entry_publish(match=match, text="Da togliere")
+    entry = publish(match=match, text="Da togliere")
     client.force_login(editor)
     response = client.post(f"/admin/commentary/entry/{entry.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
@@ -75,11 +74,10 @@ def test_admin_match_page_has_lineups_inline(client, editor, demo_match):
 
 
 def test_an_entrys_match_cannot_be_changed_in_the_admin(client, editor, match):
-    from commentary import services
     from tests.conftest import make_match
 
     other = make_match()
-    entry = services.entry_publish(match=match, text="Prima voce")
+    entry = publish(match=match, text="Prima voce")
     client.force_login(editor)
     url = f"/admin/commentary/entry/{entry.pk}/change/"
     data = {"match": other.pk, "period": "pre_match", "minute": "", "added_minute": 0, "kind": "commentary"}

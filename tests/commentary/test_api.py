@@ -2,10 +2,11 @@ import jsonschema_rs
 import pytest
 from django.urls import Resolver404, URLResolver, resolve, reverse
 
-from commentary import api_urls, services
+from commentary import urls as api_urls
+from commentary.domain import services
 from commentary.models import Entry, Update
 from matches.models import Match
-from tests.conftest import make_match, player
+from tests.conftest import make_match, player, publish
 
 pytestmark = pytest.mark.django_db
 Kind = Entry.Kind
@@ -25,7 +26,7 @@ def get_entries(client, match, **params):
 @pytest.fixture
 def blog(match):
     """Five entries (updates 1–5), the second edited (6), the first deleted (7)."""
-    entries = [services.entry_publish(match=match, text=f"Voce numero {n}", minute=None) for n in range(1, 6)]
+    entries = [publish(match=match, text=f"Voce numero {n}", minute=None) for n in range(1, 6)]
     services.entry_update(entry=entries[1], text="Voce numero 2, **corretta**")
     services.entry_delete(entry=entries[0])
     return match, entries
@@ -72,7 +73,7 @@ def test_since_beyond_the_log_says_where_the_log_ends(client, blog):
 
 
 def test_status_and_pin_updates_are_numbered_like_the_others(client, match):
-    entry = services.entry_publish(match=match, text="Si parte alle 20:45")
+    entry = publish(match=match, text="Si parte alle 20:45")
     services.entry_pin(entry=entry, pinned=True)
     services.match_set_status(match=match, status=Match.Status.POSTPONED)
     updates = get_entries(client, match, since=1)["updates"]
@@ -93,8 +94,8 @@ def test_without_since_all_current_entries_in_publication_order(client, blog):
 
 
 def test_entry_object_carries_players_minute_and_sanitised_text(client, match):
-    services.entry_publish(match=match, kind=Kind.KICK_OFF)
-    services.entry_publish(
+    publish(match=match, kind=Kind.KICK_OFF)
+    publish(
         match=match,
         kind=Kind.GOAL,
         minute=45,
@@ -198,7 +199,7 @@ def test_responses_are_readable_from_any_origin(client, match):
 @pytest.fixture
 def three_states(demo_match):
     live = make_match()
-    services.entry_publish(match=live, kind=Kind.KICK_OFF)
+    publish(match=live, kind=Kind.KICK_OFF)
     scheduled = make_match()
     return {"live": live, "scheduled": scheduled, "finished": demo_match}
 
@@ -309,8 +310,8 @@ def test_demo_match_detail_has_result_scorers_bookings_and_substitutions(client,
 
 
 def test_own_goal_is_listed_for_the_side_it_counts_for(client, match):
-    services.entry_publish(match=match, kind=Kind.KICK_OFF)
-    services.entry_publish(
+    publish(match=match, kind=Kind.KICK_OFF)
+    publish(
         match=match, kind=Kind.OWN_GOAL, minute=20, team=match.home_team, player=player(match.home_team, 4)
     )
     data = client.get(reverse("api:match-detail", args=[match.pk])).json()
@@ -349,16 +350,14 @@ def test_standings_until_a_matchday(client, demo_match):
 
 @pytest.fixture(params=[5, 60], ids=["5-entries", "60-entries"])
 def busy_match(request, match):
-    services.entry_publish(match=match, kind=Kind.KICK_OFF)
+    publish(match=match, kind=Kind.KICK_OFF)
     home, away = match.home_team, match.away_team
     for n in range(request.param):
         team = home if n % 2 else away
         if n % 10 == 3:
-            services.entry_publish(
-                match=match, kind=Kind.GOAL, minute=n % 45 + 1, team=team, player=player(team, 9)
-            )
+            publish(match=match, kind=Kind.GOAL, minute=n % 45 + 1, team=team, player=player(team, 9))
         elif n % 10 == 6:
-            services.entry_publish(
+            publish(
                 match=match,
                 kind=Kind.YELLOW_CARD,
                 minute=n % 45 + 1,
@@ -366,7 +365,7 @@ def busy_match(request, match):
                 player=player(team, n % 11 + 1),
             )
         else:
-            services.entry_publish(match=match, text=f"Azione {n}", minute=n % 45 + 1)
+            publish(match=match, text=f"Azione {n}", minute=n % 45 + 1)
     return match
 
 
@@ -389,7 +388,7 @@ def test_query_count_does_not_grow_with_entries(
 
 def test_match_list_query_count_does_not_grow_with_matches(client, django_assert_max_num_queries, db):
     for _ in range(12):
-        services.entry_publish(match=make_match(with_lineups=False), kind=Kind.KICK_OFF)
+        publish(match=make_match(with_lineups=False), kind=Kind.KICK_OFF)
     with django_assert_max_num_queries(2):
         assert len(client.get(reverse("api:match-list")).json()["results"]) == 12
 

@@ -11,11 +11,12 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import connection
 
-from commentary import services
+from commentary.domain import services
 from commentary.live.hub import hub
 from commentary.models import Entry, Update
 from config.asgi import application
 from tests.conftest import make_match, player
+from tests.conftest import publish as publish_now
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = [(b"origin", b"http://127.0.0.1:8000")]
@@ -68,7 +69,7 @@ async def frames(ws, count, timeout=3):
     return [await ws.receive_from(timeout=timeout) for _ in range(count)]
 
 
-publish = database_sync_to_async(services.entry_publish)
+publish = database_sync_to_async(publish_now)
 
 
 async def test_unknown_match_closes_with_4404():
@@ -176,7 +177,7 @@ async def test_client_too_far_behind_gets_a_resync_then_live(settings):
 async def test_resync_of_a_long_feed_carries_the_latest_entries_and_keeps_older_facts(settings, monkeypatch):
     """The resync frame's cost does not grow with the feed: the latest entries, the rest behind a link, while
     the scoreboard's scorers and the pinned entry still come from the whole match."""
-    from commentary import rendering
+    from commentary.domain import rendering
 
     monkeypatch.setattr(rendering, "RESYNC_ENTRIES", 3)
     settings.DIRETTA_REPLAY_WINDOW = 2
@@ -254,8 +255,10 @@ async def test_update_written_by_another_process_reaches_fans_within_a_second():
     else:
         url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
     code = (
-        "from commentary import services; from matches.models import Match;"
-        f"services.entry_publish(match=Match.objects.get(pk={match.pk}), text='Da un altro processo')"
+        "from commentary.domain import services; from commentary.domain.drafts import EntryDraft;"
+        "from matches.models import Match;"
+        f"services.entry_publish(match=Match.objects.get(pk={match.pk}),"
+        " draft=EntryDraft(text='Da un altro processo'))"
     )
     proc = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -1,8 +1,8 @@
 import pytest
 
 from commentary.demo.loader import demo_entries, demo_load
+from commentary.domain.selectors import feed_entries, match_facts
 from commentary.models import Entry, Update
-from commentary.selectors import feed_entries, match_facts
 from matches.models import LineupEntry, Match, Player
 
 pytestmark = pytest.mark.django_db

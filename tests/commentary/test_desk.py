@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from commentary import services
+from commentary.domain import services
 from commentary.models import Entry, Update
 from matches.models import Match
-from tests.conftest import player
+from tests.conftest import player, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def desk_client(client, editor):
     return client
 
 
-def publish(client, match, **data):
+def desk_post(client, match, **data):
     return client.post(
         reverse("desk-publish", args=[match.pk]),
         {"kind": "commentary", "added_minute": 0, **data},
@@ -46,8 +46,8 @@ def test_clock_buttons_follow_the_status(desk_client, match):
 
 
 def test_goal_by_shirt_number_moves_the_score(desk_client, editor, match):
-    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
-    response = publish(desk_client, match, kind="goal", minute=3, team="home", player="10", text="Rete!")
+    publish(match=match, kind=Entry.Kind.KICK_OFF)
+    response = desk_post(desk_client, match, kind="goal", minute=3, team="home", player="10", text="Rete!")
     assert response.status_code == 200
     assert "composer__error" not in response.content.decode()
     goal = Entry.objects.get(kind="goal")
@@ -73,19 +73,19 @@ def test_player_found_by_a_few_letters_without_accents(desk_client, demo_match):
             starters=[r.player for r in rows if r.role == "starter"],
             bench=[r.player for r in rows if r.role == "bench"],
         )
-    services.entry_publish(match=live, kind=Entry.Kind.KICK_OFF)
-    publish(desk_client, live, kind="yellow_card", minute=30, player="kolasinac")
+    publish(match=live, kind=Entry.Kind.KICK_OFF)
+    desk_post(desk_client, live, kind="yellow_card", minute=30, player="kolasinac")
     card = Entry.objects.get(match=live, kind="yellow_card")
     assert card.player.name == "Sead Kolašinac" and card.team == demo_match.away_team
 
 
 def test_substitution_pickers_offer_bench_then_drop_who_went_off(desk_client, match):
-    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
+    publish(match=match, kind=Entry.Kind.KICK_OFF)
     html = desk_client.get(reverse("desk-state", args=[match.pk])).content.decode()
     bench = html[html.index('id="players-bench"') :]
     bench = bench[: bench.index("</datalist>")]
     assert "12 G12-" in bench and "10 G10-" not in bench
-    publish(desk_client, match, kind="substitution", minute=60, team="home", player="9", player2="12")
+    desk_post(desk_client, match, kind="substitution", minute=60, team="home", player="9", player2="12")
     html = desk_client.get(reverse("desk-state", args=[match.pk])).content.decode()
     on_pitch = html[html.index('id="players-on-pitch"') :]
     on_pitch = on_pitch[: on_pitch.index("</datalist>")]
@@ -95,23 +95,23 @@ def test_substitution_pickers_offer_bench_then_drop_who_went_off(desk_client, ma
 
 
 def test_errors_are_shown_next_to_the_field_and_nothing_is_saved(desk_client, match):
-    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
-    html = publish(desk_client, match, kind="goal", minute=5, team="home", player="99").content.decode()
+    publish(match=match, kind=Entry.Kind.KICK_OFF)
+    html = desk_post(desk_client, match, kind="goal", minute=5, team="home", player="99").content.decode()
     assert 'id="id_player-error"' in html and "Nessun giocatore" in html
-    html = publish(desk_client, match, kind="commentary", text="").content.decode()
+    html = desk_post(desk_client, match, kind="commentary", text="").content.decode()
     assert "Scrivi il testo" in html
     assert Entry.objects.count() == 1
 
 
 def test_script_typed_by_an_editor_never_reaches_a_fan(desk_client, client, match):
-    publish(desk_client, match, text='<script>alert("x")</script>Occhio <b>qui</b>')
+    desk_post(desk_client, match, text='<script>alert("x")</script>Occhio <b>qui</b>')
     entry = Entry.objects.get()
     assert "<script>" not in entry.text and "&lt;script&gt;" in entry.text and "<b>qui</b>" in entry.text
     assert "<script>alert" not in Update.objects.get().html
 
 
 def test_stale_edit_is_refused_with_a_clear_message(desk_client, editor, django_user_model, match):
-    entry = services.entry_publish(match=match, text="Prima versione")
+    entry = publish(match=match, text="Prima versione")
     url = reverse("desk-entry-edit", args=[entry.pk])
     form = desk_client.get(url).content.decode()
     assert 'name="version" value="1"' in form
@@ -129,8 +129,8 @@ def test_stale_edit_is_refused_with_a_clear_message(desk_client, editor, django_
 
 
 def test_var_overturned_goal_stays_visible_and_the_score_drops(desk_client, match):
-    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
-    goal = services.entry_publish(
+    publish(match=match, kind=Entry.Kind.KICK_OFF)
+    goal = publish(
         match=match, kind="goal", minute=20, team=match.away_team, player=player(match.away_team, 9)
     )
     desk_client.post(reverse("desk-entry-overturn", args=[goal.pk]))
@@ -141,8 +141,8 @@ def test_var_overturned_goal_stays_visible_and_the_score_drops(desk_client, matc
 
 
 def test_pin_and_delete_from_the_desk(desk_client, match):
-    first = services.entry_publish(match=match, text="Uno")
-    second = services.entry_publish(match=match, text="Due")
+    first = publish(match=match, text="Uno")
+    second = publish(match=match, text="Due")
     desk_client.post(reverse("desk-entry-pin", args=[first.pk]))
     desk_client.post(reverse("desk-entry-pin", args=[second.pk]))
     assert list(Entry.objects.filter(pinned=True)) == [second]
@@ -173,7 +173,7 @@ DESK_URLS = [
 
 @pytest.mark.parametrize(("method", "name", "target"), DESK_URLS)
 def test_desk_urls_refuse_anyone_but_editors(client, django_user_model, match, method, name, target):
-    entry = services.entry_publish(match=match, text="Voce")
+    entry = publish(match=match, text="Voce")
     url = reverse(name, args=[match.pk if target == "match" else entry.pk])
     anonymous = getattr(client, method)(url, {"kind": "kick_off", "text": "x"})
     assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from commentary import services
+from commentary.domain import services
 from commentary.models import Entry
-from tests.conftest import make_match, player
+from tests.conftest import make_match, player, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_match_feed_entry_titles_have_minute_kind_and_player(client, demo_match)
 
 
 def test_entry_text_is_the_summary_as_escaped_html_and_never_a_script(client, match):
-    services.entry_publish(match=match, text='**Gol** <script>alert("x")</script> <b>bello</b>')
+    publish(match=match, text='**Gol** <script>alert("x")</script> <b>bello</b>')
     feed = fetch(client, reverse("match-feed", args=[match.pk]))
     [entry] = assert_valid_atom(feed)
     summary = entry.find(f"{ATOM}summary")
@@ -85,7 +85,7 @@ def test_entry_text_is_the_summary_as_escaped_html_and_never_a_script(client, ma
 
 def test_editing_an_entry_keeps_its_id_and_moves_updated(client, match):
     at = datetime.fromisoformat("2025-09-14T20:50:00+02:00")
-    entry = services.entry_publish(match=match, text="Prima versione", at=at)
+    entry = publish(match=match, text="Prima versione", at=at)
     url = reverse("match-feed", args=[match.pk])
     before = fetch(client, url).find(f"{ATOM}entry")
     services.entry_update(entry=entry, text="Seconda versione", at=at + timedelta(minutes=3))
@@ -101,8 +101,8 @@ def test_editing_an_entry_keeps_its_id_and_moves_updated(client, match):
 
 
 def test_deleted_entries_leave_the_feed(client, match):
-    keep = services.entry_publish(match=match, text="Resta")
-    services.entry_delete(entry=services.entry_publish(match=match, text="Sparisce"))
+    keep = publish(match=match, text="Resta")
+    services.entry_delete(entry=publish(match=match, text="Sparisce"))
     entries = assert_valid_atom(fetch(client, reverse("match-feed", args=[match.pk])))
     assert [e.findtext(f"{ATOM}summary") for e in entries] == ["Resta"]
     assert entries[0].find(f"{ATOM}link").get("href").endswith(f"#entry-{keep.pk}")
@@ -120,15 +120,13 @@ def test_unknown_match_feed_is_404(client, db):
 def test_match_feed_query_count_does_not_grow_with_entries(
     client, django_assert_max_num_queries, match, count
 ):
-    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
+    publish(match=match, kind=Entry.Kind.KICK_OFF)
     for n in range(count):
         if n % 7 == 3:
             team = match.home_team
-            services.entry_publish(
-                match=match, kind=Entry.Kind.GOAL, minute=n % 45 + 1, team=team, player=player(team, 9)
-            )
+            publish(match=match, kind=Entry.Kind.GOAL, minute=n % 45 + 1, team=team, player=player(team, 9))
         else:
-            services.entry_publish(match=match, text=f"Azione {n}")
+            publish(match=match, text=f"Azione {n}")
     with django_assert_max_num_queries(2):
         feed = fetch(client, reverse("match-feed", args=[match.pk]))
     assert len(feed.findall(f"{ATOM}entry")) == count + 1
@@ -143,10 +141,10 @@ def test_competition_feed_lists_finished_matches_newest_first(client, demo_match
     earlier.competition = competition
     earlier.kickoff = demo_match.kickoff - timedelta(days=7)
     earlier.save()
-    services.entry_publish(match=earlier, kind=Entry.Kind.KICK_OFF, at=earlier.kickoff)
-    services.entry_publish(match=earlier, kind=Entry.Kind.HALF_TIME, at=earlier.kickoff)
-    services.entry_publish(match=earlier, kind=Entry.Kind.SECOND_HALF, at=earlier.kickoff)
-    services.entry_publish(
+    publish(match=earlier, kind=Entry.Kind.KICK_OFF, at=earlier.kickoff)
+    publish(match=earlier, kind=Entry.Kind.HALF_TIME, at=earlier.kickoff)
+    publish(match=earlier, kind=Entry.Kind.SECOND_HALF, at=earlier.kickoff)
+    publish(
         match=earlier,
         kind=Entry.Kind.GOAL,
         minute=70,
@@ -154,7 +152,7 @@ def test_competition_feed_lists_finished_matches_newest_first(client, demo_match
         player=player(earlier.away_team, 9),
         at=earlier.kickoff,
     )
-    services.entry_publish(match=earlier, kind=Entry.Kind.FULL_TIME, at=earlier.kickoff)
+    publish(match=earlier, kind=Entry.Kind.FULL_TIME, at=earlier.kickoff)
     upcoming = make_match(with_lineups=False)
     upcoming.competition = competition
     upcoming.save()

@@ -3,16 +3,16 @@ import re
 import pytest
 from django.urls import reverse
 
-from commentary import services
+from commentary.domain import services
 from commentary.models import Entry
-from tests.conftest import make_match, player
+from tests.conftest import make_match, player, publish
 
 pytestmark = pytest.mark.django_db
 
 
 def test_home_groups_matches_by_state(client, demo_match):
     live = make_match()
-    services.entry_publish(match=live, kind=Entry.Kind.KICK_OFF)
+    publish(match=live, kind=Entry.Kind.KICK_OFF)
     upcoming = make_match()
     html = client.get("/").content.decode()
     live_part, rest = html.split('id="group-upcoming"')
@@ -51,15 +51,15 @@ def test_match_page_reads_oldest_first_on_request(client, demo_match):
 
 
 def test_entry_text_is_never_executed(client, match):
-    services.entry_publish(match=match, text='<script>alert("x")</script><img src=x onerror=alert(1)>Testo')
+    publish(match=match, text='<script>alert("x")</script><img src=x onerror=alert(1)>Testo')
     html = client.get(reverse("match-detail", args=[match.pk])).content.decode()
     assert "<script>alert" not in html and "<img" not in html
     assert "&lt;script&gt;alert" in html and "Testo" in html
 
 
 def test_pinned_entry_is_shown_on_top(client, match):
-    entry = services.entry_publish(match=match, text="Formazioni ufficiali in arrivo")
-    services.entry_publish(match=match, text="Altro")
+    entry = publish(match=match, text="Formazioni ufficiali in arrivo")
+    publish(match=match, text="Altro")
     services.entry_pin(entry=entry, pinned=True)
     html = client.get(reverse("match-detail", args=[match.pk])).content.decode()
     assert html.index(f'id="pinned-entry-{entry.pk}"') < html.index('id="feed"')
@@ -72,12 +72,12 @@ def test_unknown_match_is_404(client, db):
 @pytest.mark.parametrize("entries", [5, 60])
 def test_match_page_query_count_does_not_grow_with_entries(client, django_assert_max_num_queries, entries):
     match = make_match()
-    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
+    publish(match=match, kind=Entry.Kind.KICK_OFF)
     for i in range(entries):
         kind = [Entry.Kind.COMMENTARY, Entry.Kind.CHANCE, Entry.Kind.GOAL][i % 3]
         team = [match.home_team, match.away_team][i % 2]
         scorer, assist = player(team, 2 + i % 9), player(team, 11)
-        services.entry_publish(
+        publish(
             match=match,
             kind=kind,
             minute=i % 90 + 1,
@@ -87,11 +87,9 @@ def test_match_page_query_count_does_not_grow_with_entries(client, django_assert
             player2=assist,
         )
     for team in (match.home_team, match.away_team):  # cards and substitutions, up to a match's limits
-        services.entry_publish(
-            match=match, kind=Entry.Kind.YELLOW_CARD, minute=50, team=team, player=player(team, 3)
-        )
+        publish(match=match, kind=Entry.Kind.YELLOW_CARD, minute=50, team=team, player=player(team, 3))
         for n in range(5):
-            services.entry_publish(
+            publish(
                 match=match,
                 kind=Entry.Kind.SUBSTITUTION,
                 minute=60 + n,

@@ -1,14 +1,13 @@
 """Every desk and admin write, walked by every role: allowed exactly when the role holds the action's own
-permission (commentary.permissions), refused otherwise — and a refusal changes nothing."""
+permission (commentary.domain.permissions), refused otherwise — and a refusal changes nothing."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from commentary import services
+from commentary.domain.permissions import ACTIONS
 from commentary.models import Entry, Update
-from commentary.permissions import ACTIONS
-from tests.conftest import make_match, player
+from tests.conftest import make_match, player, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +37,8 @@ def holds(role: str, action: str) -> bool:
 def scene(db):
     """A match under way with a goal on the board: something to edit, pin, delete and overturn."""
     match = make_match()
-    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
-    goal = services.entry_publish(
+    publish(match=match, kind=Entry.Kind.KICK_OFF)
+    goal = publish(
         match=match, kind=Entry.Kind.GOAL, minute=10, team=match.home_team, player=player(match.home_team, 9)
     )
     return match, goal

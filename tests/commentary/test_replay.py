@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 
+from commentary.demo.replay import replay_run, replay_start
 from commentary.models import Entry
-from commentary.replay import replay_run, replay_start
 from matches.models import LineupEntry, Match
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from xml.etree import ElementTree
 import pytest
 from django.urls import reverse
 
-from commentary import services
+from commentary.domain import services
 from commentary.models import Entry
-from commentary.report import formation_lines
-from tests.conftest import make_match
+from commentary.public.report import formation_lines
+from tests.conftest import make_match, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_repeat_visit_is_a_304_until_something_changes(client, demo_match):
 
 
 def test_live_page_is_revalidated_every_time(client, match):
-    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
+    publish(match=match, kind=Entry.Kind.KICK_OFF)
     response = client.get(reverse("match-detail", args=[match.pk]))
     assert "max-age=0" in response["Cache-Control"] and "must-revalidate" in response["Cache-Control"]
 
@@ -112,7 +112,7 @@ def test_embed_is_frameable_and_the_other_pages_are_not(client, demo_match):
 
 
 def test_live_embed_follows_the_match(client, match):
-    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
+    publish(match=match, kind=Entry.Kind.KICK_OFF)
     html = client.get(reverse("match-embed", args=[match.pk])).content.decode()
     assert f'ws-connect="/ws/matches/{match.pk}/?lang=it"' in html
 

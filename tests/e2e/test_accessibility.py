@@ -7,10 +7,10 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from commentary import services
 from commentary.demo.loader import demo_load
+from commentary.domain import services
 from commentary.models import Entry
-from tests.conftest import make_match, player
+from tests.conftest import make_match, player, publish
 from tests.e2e.test_desk import log_in, make_editor, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,8 +22,8 @@ BLOCKING = ("serious", "critical")
 
 def live_match():
     match = make_match()
-    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF, text="Si parte!")
-    goal = services.entry_publish(
+    publish(match=match, kind=Entry.Kind.KICK_OFF, text="Si parte!")
+    goal = publish(
         match=match,
         kind=Entry.Kind.GOAL,
         minute=7,
@@ -32,14 +32,14 @@ def live_match():
         player2=player(match.home_team, 7),
         text="Destro sul secondo palo!",
     )
-    services.entry_publish(
+    publish(
         match=match,
         kind=Entry.Kind.YELLOW_CARD,
         minute=12,
         team=match.away_team,
         player=player(match.away_team, 5),
     )
-    services.entry_publish(match=match, minute=15, text="Ritmi alti, <b>Squadra</b> in controllo.")
+    publish(match=match, minute=15, text="Ritmi alti, <b>Squadra</b> in controllo.")
     services.entry_pin(entry=goal, pinned=True)
     return match
 

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from commentary import services
 from commentary.models import Entry, Update
-from tests.conftest import make_match
+from tests.conftest import make_match, publish
 from tests.e2e.conftest import AdminClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,12 +39,12 @@ def test_desk_survives_a_postgresql_restart(server, editor):
     if os.geteuid() != 0 or not shutil.which("pg_ctlcluster") or not Path("/etc/postgresql").exists():
         pytest.skip("needs root and a local PostgreSQL cluster to restart")
     match = make_match()
-    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
+    publish(match=match, kind=Entry.Kind.KICK_OFF)
     desk = AdminClient(server.url, "editor", "x-Secret-123")
     page = desk.opener.open(f"{server.url}/admin/desk/{match.pk}/", timeout=10).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
-    def publish(text):
+    def desk_publish(text):
         body = urllib.parse.urlencode({"kind": "commentary", "added_minute": 0, "text": text}).encode()
         request = urllib.request.Request(
             f"{server.url}/admin/desk/{match.pk}/publish/",
@@ -62,13 +61,13 @@ def test_desk_survives_a_postgresql_restart(server, editor):
     connection.close()
     postgres("stop")
     try:
-        status, body = publish("Scritta mentre il database era giù")
+        status, body = desk_publish("Scritta mentre il database era giù")
     finally:
         postgres("start")
     assert status == 503 and "database non risponde" in body
     connection.close()  # this process's connection died with the server
     assert not Entry.objects.filter(text__contains="database era giù").exists()
     assert Update.objects.filter(match=match).count() == updates_before
-    status, body = publish("Di nuovo in linea")
+    status, body = desk_publish("Di nuovo in linea")
     assert status == 200 and "composer__error" not in body
     assert Entry.objects.filter(match=match, text="Di nuovo in linea").exists()

@@ -6,9 +6,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-from commentary import services
 from commentary.models import Entry
-from tests.conftest import make_match
+from tests.conftest import make_match, publish
 from tests.e2e.conftest import csp_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -121,7 +120,7 @@ def test_editor_runs_the_match_with_the_keyboard_and_the_fan_follows(desk_and_fa
 
 def test_field_error_is_shown_and_nothing_is_published(desk_and_fan):
     match, desk, fan = desk_and_fan
-    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF)
+    publish(match=match, kind=Entry.Kind.KICK_OFF)
     choose(desk, "#id_kind", "Gol")
     tab_to(desk, "#id_player")
     desk.keyboard.type("99")

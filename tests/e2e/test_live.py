@@ -5,9 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from commentary import services
+from commentary.domain import services
 from commentary.models import Entry
-from tests.conftest import make_match, player
+from tests.conftest import make_match, player, publish
 from tests.e2e.conftest import AdminClient
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,7 +24,7 @@ def feed_texts(page):
 
 def test_fan_page_receives_entries_and_the_score_moves(page, server, editor):
     match = make_match()
-    services.entry_publish(match=match, kind=Entry.Kind.KICK_OFF, text="Si parte!")
+    publish(match=match, kind=Entry.Kind.KICK_OFF, text="Si parte!")
     open_live(page, server, match)
     expect(page.locator("#scoreboard [data-score=home]")).to_have_text("0")
 
@@ -34,7 +34,7 @@ def test_fan_page_receives_entries_and_the_score_moves(page, server, editor):
 
     # and a write from another process (here, the test's), which the hub's database poll brings
 
-    services.entry_publish(
+    publish(
         match=match,
         kind=Entry.Kind.GOAL,
         minute=3,
@@ -52,7 +52,7 @@ def test_fan_page_receives_entries_and_the_score_moves(page, server, editor):
 
 def test_edit_and_delete_reach_the_fan(page, server):
     match = make_match()
-    entry = services.entry_publish(match=match, text="Testo con un refuso")
+    entry = publish(match=match, text="Testo con un refuso")
     open_live(page, server, match)
     services.entry_update(entry=entry, text="Testo corretto")
     expect(page.locator(f"#entry-{entry.pk}")).to_contain_text("Testo corretto", timeout=2_000)
@@ -62,12 +62,12 @@ def test_edit_and_delete_reach_the_fan(page, server):
 
 def test_offline_page_catches_up_once_and_in_order(page, server):
     match = make_match()
-    services.entry_publish(match=match, text="Prima della disconnessione")
+    publish(match=match, text="Prima della disconnessione")
     open_live(page, server, match)
     server.kill()  # the fan's connection drops, as on a flaky mobile network
     expect(page.locator("#live-status")).to_have_attribute("data-state", "reconnecting", timeout=5_000)
     for text in ("Uno mentre eri via", "Due mentre eri via", "Tre mentre eri via"):
-        services.entry_publish(match=match, text=text)
+        publish(match=match, text=text)
     server.start()
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=15_000)
     expect(page.locator("#feed article")).to_have_count(4, timeout=5_000)
@@ -84,7 +84,7 @@ def test_browser_offline_then_online_shows_missed_entries_once(page, server):
     open_live(page, server, match)
     page.context.set_offline(True)
     for text in ("Primo", "Secondo", "Terzo"):
-        services.entry_publish(match=match, text=text)
+        publish(match=match, text=text)
     page.context.set_offline(False)
     expect(page.locator("#feed article")).to_have_count(3, timeout=10_000)
     page.wait_for_timeout(1_000)  # anything duplicated would have arrived by now
@@ -94,15 +94,15 @@ def test_browser_offline_then_online_shows_missed_entries_once(page, server):
 def test_scrolled_reader_is_not_moved_and_gets_a_new_updates_button(page, server):
     match = make_match()
     for i in range(25):
-        services.entry_publish(match=match, text=f"Voce di riempimento numero {i} " + "bla " * 30)
+        publish(match=match, text=f"Voce di riempimento numero {i} " + "bla " * 30)
     page.set_viewport_size({"width": 400, "height": 700})
     open_live(page, server, match)
     page.mouse.wheel(0, 2500)
     page.wait_for_timeout(300)
     anchor = page.locator("#" + page.locator("#feed article").nth(12).get_attribute("id"))
     before = anchor.bounding_box()["y"]
-    services.entry_publish(match=match, text="Novità mentre leggi")
-    services.entry_publish(match=match, text="Altra novità")
+    publish(match=match, text="Novità mentre leggi")
+    publish(match=match, text="Altra novità")
     button = page.locator("#new-updates")
     expect(button).to_be_visible(timeout=2_000)
     expect(button).to_contain_text("2")
@@ -117,17 +117,17 @@ def test_scrolled_reader_is_not_moved_and_gets_a_new_updates_button(page, server
 
 def test_oldest_first_reader_gets_new_entries_at_the_bottom(page, server):
     match = make_match()
-    services.entry_publish(match=match, text="La prima")
+    publish(match=match, text="La prima")
     page.goto(f"{server.url}/matches/{match.pk}/?order=oldest")
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
-    services.entry_publish(match=match, text="L'ultima")
+    publish(match=match, text="L'ultima")
     expect(page.locator("#feed article").last).to_contain_text("L'ultima", timeout=2_000)
 
 
 def test_finished_match_page_opens_no_socket(page, server):
     match = make_match()
     for kind in (Entry.Kind.KICK_OFF, Entry.Kind.HALF_TIME, Entry.Kind.SECOND_HALF, Entry.Kind.FULL_TIME):
-        services.entry_publish(match=match, kind=kind)
+        publish(match=match, kind=kind)
     sockets = []
     page.on("websocket", lambda ws: sockets.append(ws))
     page.goto(f"{server.url}/matches/{match.pk}/")

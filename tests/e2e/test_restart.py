@@ -8,8 +8,7 @@ import time
 import pytest
 from websockets.sync.client import connect
 
-from commentary import services
-from tests.conftest import make_match
+from tests.conftest import make_match, publish
 from tests.e2e.conftest import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,7 +57,7 @@ def test_graceful_restart_drops_no_update(transactional_db, kind):
             thread.start()
         time.sleep(1)
         for i in range(40):
-            services.entry_publish(match=match, text=f"Voce {i}")
+            publish(match=match, text=f"Voce {i}")
             if i == 15:
                 server.stop()  # SIGTERM: the server closes its sockets and exits
                 server.start()  # the same port, a new process with an empty memory

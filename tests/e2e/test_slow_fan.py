@@ -11,9 +11,8 @@ import time
 import pytest
 from websockets.sync.client import connect
 
-from commentary import services
 from commentary.live import fans
-from tests.conftest import make_match
+from tests.conftest import make_match, publish
 from tests.e2e.conftest import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,7 +75,7 @@ def test_stalled_fan_is_dropped_and_the_others_get_everything(any_server):
         thread = threading.Thread(target=read_everything, args=(reader,))
         thread.start()
         for i in range(updates):
-            services.entry_publish(match=match, text=f"{i} {text}")
+            publish(match=match, text=f"{i} {text}")
         thread.join(timeout=60)
     assert len(got) == updates  # the fan that reads gets every update
     # the one that stopped reading was cut off instead of buffered for: what it can still drain (what the

@@ -2,8 +2,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from matches.models import LineupEntry, Match, Player
+from matches.names import fold
 from matches.services import tabellino_apply
-from matches.tabellino import TabellinoError, fold, parse_tabellino, tabellino_resolve
+from matches.tabellino.parse import TabellinoError, parse_tabellino
+from matches.tabellino.resolve import tabellino_resolve
 from tests.conftest import make_match, make_team
 
 # The last lines of the seed report (shared/seed/milan-atalanta-2024-02-25.txt), as published.

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from commentary.demo.loader import demo_load
-from commentary.replay import replay_run, replay_start
+from commentary.demo.replay import replay_run, replay_start
 from matches.models import Match
 
 

@@ -6,8 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from matches.models import Match
+from matches.presenters import minute_label
 from matches.services import tabellino_apply
-from matches.tabellino import NameMatch, ResolvedTabellino, TabellinoError, parse_tabellino, tabellino_resolve
+from matches.tabellino.parse import TabellinoError, parse_tabellino
+from matches.tabellino.resolve import NameMatch, ResolvedTabellino, tabellino_resolve
 
 
 class Command(BaseCommand):
@@ -131,6 +133,4 @@ def _describe(entry: NameMatch) -> str:
 
 
 def _minute(minute: int | None, added: int) -> str:
-    if minute is None:
-        return "–"
-    return f"{minute}+{added}′" if added else f"{minute}′"
+    return minute_label(minute, added) or "–"

@@ -3,11 +3,11 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
+from commentary.models import Entry, Update
 from matches.models import LineupEntry, Match
-
-from .models import Entry, Update
 
 ENTRY_RELATED = ("team", "player", "player2", "author", "edited_by")
 
@@ -72,7 +72,14 @@ def pinned_entry(*, match: Match) -> Entry | None:
 
 
 def last_seq(*, match: Match) -> int:
+    """The number of the match's last update (0 for none): the numbers are the update log's, nobody else's."""
     return Update.objects.filter(match=match).aggregate(seq=Max("seq"))["seq"] or 0
+
+
+def last_seq_annotation():
+    """last_seq for each match of a queryset in the same query: `.annotate(x=last_seq_annotation())`."""
+    newest = Update.objects.filter(match=OuterRef("pk")).order_by("-seq").values("seq")[:1]
+    return Coalesce(Subquery(newest), 0)
 
 
 def lineups(*, match: Match) -> dict[str, dict[str, list[LineupEntry]]]:

@@ -3,7 +3,8 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from . import api, feeds
+from . import api
+from .public import feeds
 
 urlpatterns = [
     # A feed is read, never written: GET and HEAD only (TRACE and the rest are 405).

@@ -11,13 +11,15 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import condition
 
+from commentary.domain.presenters import scorers_line
+from commentary.domain.rendering import scoreboard_context
+from commentary.domain.selectors import MatchFacts, feed_entries, last_seq, lineups
+from commentary.models import Entry, Update
 from matches.models import Match
+from matches.presenters import result_line
 from matches.standings import standings_table
 
-from .models import Entry, Update
-from .rendering import scoreboard_context
 from .report import json_ld, place_players, timeline
-from .selectors import MatchFacts, feed_entries, last_seq, lineups
 
 
 def _player_marks(facts: MatchFacts) -> dict[int, list[dict]]:
@@ -110,7 +112,7 @@ def match_detail(request, pk: int):
     order, key_only = _reading(request, archive=archive)
     cards = sorted(facts.home.cards + facts.away.cards, key=lambda e: e.pk)
     page_url = request.build_absolute_uri(request.path)
-    headline = _headline(match)
+    headline = result_line(match)
     context.update(
         seq=seq,
         entries=entries if order == "oldest" else entries[::-1],
@@ -135,22 +137,11 @@ def match_detail(request, pk: int):
     return response
 
 
-def _headline(match: Match) -> str:
-    if match.has_score:
-        return (
-            f"{match.home_team.short_name} {match.home_score}–{match.away_score} {match.away_team.short_name}"
-        )
-    return f"{match.home_team.short_name} – {match.away_team.short_name}"
-
-
 def _description(match: Match, facts) -> str:
     """One sentence for search results and link previews: result, scorers, competition and date."""
-    scorers = ", ".join(
-        f"{goal.player.display_name} {goal.minute_label}"
-        for goal in sorted(facts.home.goals + facts.away.goals, key=lambda e: e.pk)
-    )
+    scorers = scorers_line(facts.home.goals + facts.away.goals)
     when = date_format(localtime(match.kickoff), "j F Y")
-    parts = [_headline(match), str(match.competition), when]
+    parts = [result_line(match), str(match.competition), when]
     if scorers:
         parts.insert(1, scorers)
     if match.is_live:

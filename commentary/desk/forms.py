@@ -1,4 +1,4 @@
-"""The live desk's forms. They collect and resolve input; the rules live in commentary.services."""
+"""The live desk's forms. They collect and resolve input; the rules live in commentary.domain.services."""
 
 import re
 
@@ -6,12 +6,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from commentary.domain.selectors import Pitch
+from commentary.domain.services import MAX_TEXT_LENGTH
+from commentary.models import CLOCK_KINDS, Entry
 from matches.models import Match, Player
 from matches.names import fold
-
-from .models import CLOCK_KINDS, Entry
-from .selectors import Pitch
-from .services import MAX_TEXT_LENGTH
 
 Kind = Entry.Kind
 # Kinds whose "player" is anyone on the team sheet who has not been sent off (a booking on the bench happens);

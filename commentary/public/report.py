@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
+from commentary.domain.selectors import MatchFacts
+from commentary.models import Entry
 from matches.models import LineupEntry, Match
-
-from .models import Entry
-from .selectors import MatchFacts
+from matches.presenters import result_line, teams_line
 
 # The pitch is drawn 68 wide and 105 long, own goal at the bottom, attacking upwards.
 PITCH_W = 68
@@ -149,7 +149,7 @@ EVENT_STATUS = {
 def json_ld(*, match: Match, facts: MatchFacts, entries: list[Entry], page_url: str, summary: str) -> str:
     """schema.org SportsEvent (with the result) and LiveBlogPosting (the commentary), for search engines."""
     home, away = match.home_team.name, match.away_team.name
-    name = f"{home} – {away}"
+    name = teams_line(match, full_names=True)
     event = {
         "@context": "https://schema.org",
         "@type": "SportsEvent",
@@ -166,7 +166,7 @@ def json_ld(*, match: Match, facts: MatchFacts, entries: list[Entry], page_url: 
         "url": page_url,
     }
     if match.has_score:
-        event["description"] = f"{home} {match.home_score}–{match.away_score} {away}"
+        event["description"] = result_line(match, full_names=True)
     blog = {
         "@context": "https://schema.org",
         "@type": "LiveBlogPosting",

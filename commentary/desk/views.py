@@ -1,6 +1,6 @@
 """The live desk: one page per match, inside the admin, to run a whole match from the keyboard.
 
-Views collect input and call commentary.services; what fans see comes back to the desk through the same
+Views collect input and call commentary.domain.services; what fans see comes back to the desk through the same
 websocket channel, so two editors on one match see each other's entries as they land.
 """
 
@@ -11,14 +11,15 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from commentary.domain import services
+from commentary.domain.drafts import EntryDraft
+from commentary.domain.permissions import requires
+from commentary.domain.rendering import scoreboard_context
+from commentary.domain.selectors import feed_entries, last_seq, pitch
+from commentary.models import CLOCK_KINDS, Entry
 from matches.models import Match, Player
 
-from . import services
 from .forms import ClockForm, DeskEntryForm, StoppageForm, player_label
-from .models import CLOCK_KINDS, Entry
-from .permissions import requires
-from .rendering import scoreboard_context
-from .selectors import feed_entries, last_seq, pitch
 
 TEMPLATE = "commentary/desk.html"
 K = Entry.Kind
@@ -124,19 +125,9 @@ def desk_publish(request, pk: int):
     form = _composer_form(match, request.POST)
     published = None
     if form.is_valid():  # the composer offers no clock kinds: those are the clock buttons' ("clock")
-        data = form.cleaned_data
         try:
             published = services.entry_publish(
-                match=match,
-                kind=data["kind"],
-                text=data["text"],
-                minute=data["minute"],
-                added_minute=data["added_minute"],
-                team=data["team"],
-                player=data["player"],
-                player2=data["player2"],
-                var_outcome=data["var_outcome"] or "",
-                author=request.user,
+                match=match, draft=EntryDraft.from_data(form.cleaned_data), author=request.user
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -161,10 +152,7 @@ def desk_clock(request, pk: int):
     if form.is_valid():
         try:
             services.entry_publish(
-                match=match,
-                kind=form.cleaned_data["kind"],
-                text=form.cleaned_data["text"],
-                author=request.user,
+                match=match, draft=EntryDraft.from_data(form.cleaned_data), author=request.user
             )
         except ValidationError as e:
             error = " ".join(m for messages in e.message_dict.values() for m in messages)
@@ -183,13 +171,12 @@ def desk_stoppage(request, pk: int):
     if form.is_valid():
         period_end = Match.PLAYING_PERIODS.get(match.status, (0, None))[1]
         try:
-            services.entry_publish(
-                match=match,
+            draft = EntryDraft(
                 kind=Entry.Kind.STOPPAGE_TIME,
                 minute=period_end,
                 stoppage_minutes=form.cleaned_data["stoppage_minutes"],
-                author=request.user,
             )
+            services.entry_publish(match=match, draft=draft, author=request.user)
         except ValidationError as e:
             error = " ".join(m for messages in e.message_dict.values() for m in messages)
     else:

@@ -6,6 +6,7 @@ commit, so a fan never sees a change that was rolled back.
 """
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 
@@ -16,11 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matches.models import Match, Player, Team
+from commentary.live.doorbell import announce
+from commentary.models import Entry, Update
+from matches.models import Match, Player
 from matches.text import strip_control
 
-from .live.doorbell import announce
-from .models import Entry, Update
+from .drafts import EntryDraft
 from .rendering import render_update
 from .selectors import key_entries, last_seq, match_facts, pitch
 
@@ -81,24 +83,14 @@ def clean_text(text: str) -> str:
     )
 
 
-def entry_validate(
-    *,
-    match: Match,
-    kind: str,
-    team: Team | None,
-    player: Player | None,
-    player2: Player | None,
-    var_outcome: str,
-    stoppage_minutes: int | None,
-    text: str,
-    minute: int | None,
-    added_minute: int,
-    entry_pk: int | None = None,
-) -> None:
+def entry_validate(*, match: Match, draft: EntryDraft, entry_pk: int | None = None) -> None:
     """Raise a ValidationError keyed by field for an entry that cannot be published on this match now.
 
     `entry_pk`: the entry being edited, left out when checking who is on the pitch.
     """
+    kind, team, player, player2 = draft.kind, draft.team, draft.player, draft.player2
+    var_outcome, stoppage_minutes, text = draft.var_outcome, draft.stoppage_minutes, draft.text
+    minute, added_minute = draft.minute, draft.added_minute
     errors: dict[str, str] = {}
     if kind not in Kind.values:
         errors["kind"] = _("Tipo di voce sconosciuto.")
@@ -238,40 +230,15 @@ def _refresh_score(match: Match) -> bool:
     return True
 
 
-def entry_publish(
-    *,
-    match: Match,
-    kind: str = Kind.COMMENTARY,
-    text: str = "",
-    minute: int | None = None,
-    added_minute: int = 0,
-    period: str | None = None,
-    team: Team | None = None,
-    player: Player | None = None,
-    player2: Player | None = None,
-    var_outcome: str = "",
-    stoppage_minutes: int | None = None,
-    author=None,
-    at: datetime | None = None,
-) -> Entry:
+def entry_publish(*, match: Match, draft: EntryDraft, author=None, at: datetime | None = None) -> Entry:
     """Publish one entry; clock entries move the match on, goals move the score, all reach the fans."""
     at = at or timezone.now()
     with transaction.atomic():
         match = _lock(match)
-        if kind == Kind.YELLOW_CARD and _is_second_yellow(match=match, player=player):
-            kind = Kind.SECOND_YELLOW  # a second yellow is a red
-        entry_validate(
-            match=match,
-            kind=kind,
-            team=team,
-            player=player,
-            player2=player2,
-            var_outcome=var_outcome,
-            stoppage_minutes=stoppage_minutes,
-            text=text,
-            minute=minute,
-            added_minute=added_minute,
-        )
+        if draft.kind == Kind.YELLOW_CARD and _is_second_yellow(match=match, player=draft.player):
+            draft = replace(draft, kind=Kind.SECOND_YELLOW)  # a second yellow is a red
+        entry_validate(match=match, draft=draft)
+        kind, period, minute, added_minute = draft.kind, draft.period, draft.minute, draft.added_minute
         status_before = match.status
         if kind in CLOCK_TRANSITIONS:
             new_status = CLOCK_TRANSITIONS[kind][1]
@@ -291,17 +258,17 @@ def entry_publish(
             minute=minute,
             added_minute=added_minute,
             kind=kind,
-            team=team,
-            player=player,
-            player2=player2,
-            var_outcome=var_outcome,
-            stoppage_minutes=stoppage_minutes,
-            text=clean_text(text),
+            team=draft.team,
+            player=draft.player,
+            player2=draft.player2,
+            var_outcome=draft.var_outcome,
+            stoppage_minutes=draft.stoppage_minutes,
+            text=clean_text(draft.text),
             author=author,
             created_at=at,
         )
         if kind == Kind.STOPPAGE_TIME and period in STOPPAGE_FIELD:
-            setattr(match, STOPPAGE_FIELD[period], stoppage_minutes)
+            setattr(match, STOPPAGE_FIELD[period], draft.stoppage_minutes)
             match.save(update_fields=[STOPPAGE_FIELD[period]])
         score_changed = entry.is_goal and _refresh_score(match)
         scoreboard = score_changed or match.status != status_before or kind == Kind.STOPPAGE_TIME
@@ -374,19 +341,7 @@ def entry_update(
         for name, value in changes.items():
             setattr(entry, name, value)
         if entry.kind not in CLOCK_TRANSITIONS:
-            entry_validate(
-                match=match,
-                kind=entry.kind,
-                team=entry.team,
-                player=entry.player,
-                player2=entry.player2,
-                var_outcome=entry.var_outcome,
-                stoppage_minutes=entry.stoppage_minutes,
-                text=entry.text,
-                minute=entry.minute,
-                added_minute=entry.added_minute,
-                entry_pk=entry.pk,
-            )
+            entry_validate(match=match, draft=EntryDraft.of(entry), entry_pk=entry.pk)
         if "text" in changes:
             entry.text = clean_text(entry.text)
         entry.edited_by = editor
@@ -447,15 +402,14 @@ def goal_overturn(*, entry: Entry, editor=None, text: str = "") -> Entry:
         if Entry.objects.select_for_update().filter(pk=entry.pk, overturned=True).exists():
             raise ValidationError({"overturned": _("Questo gol è già stato annullato.")})
         entry_update(entry=entry, editor=editor, overturned=True)
-        return entry_publish(
-            match=entry.match,
+        draft = EntryDraft(
             kind=Kind.VAR_CHECK,
             team=entry.team,
             player=entry.player,
             var_outcome=Entry.VarOutcome.GOAL_OVERTURNED,
             text=text,
-            author=editor,
         )
+        return entry_publish(match=entry.match, draft=draft, author=editor)
 
 
 def match_summary_set(*, match: Match, summary: str) -> Match:

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from commentary.models import Entry, Update
 from matches.models import Match
 
-from .models import Entry, Update
 from .selectors import feed_entries, key_entries, last_seq, match_facts, pinned_entry
 
 FRAMES = "commentary/feed.html"

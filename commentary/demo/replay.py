@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from commentary.domain import services
+from commentary.domain.drafts import EntryDraft
+from commentary.models import Entry
 from matches.models import Match
 from matches.services import match_copy_for_replay
-
-from . import services
-from .models import Entry
 
 
 def replay_start(*, source: Match, speed: float = 1.0) -> tuple[Match, list[Entry]]:
@@ -37,19 +37,6 @@ def replay_run(
     for original in entries:
         sleep(max(0.0, (original.created_at - previous) / timedelta(seconds=1) / speed))
         previous = original.created_at
-        entry = services.entry_publish(
-            match=match,
-            kind=original.kind,
-            text=original.text,
-            minute=original.minute,
-            added_minute=original.added_minute,
-            period=original.period,
-            team=original.team,
-            player=original.player,
-            player2=original.player2,
-            var_outcome=original.var_outcome,
-            stoppage_minutes=original.stoppage_minutes,
-            author=original.author,
-        )
+        entry = services.entry_publish(match=match, draft=EntryDraft.of(original), author=original.author)
         if on_entry:
             on_entry(entry)

@@ -15,11 +15,12 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from commentary.domain.presenters import scorers_line
+from commentary.domain.selectors import match_facts
+from commentary.models import Entry
 from matches.models import Competition, Match
+from matches.presenters import result_line, teams_line
 from matches.text import strip_control
-
-from .models import Entry
-from .selectors import match_facts
 
 MATCH_FEED_MAX_ENTRIES = 500  # a long match has a couple of hundred; the cap only guards the server
 RESULTS_FEED_MAX_MATCHES = 50
@@ -99,10 +100,7 @@ class MatchFeed(AtomFeed):
         return FeedSource(get_object_or_404(Match.objects.with_teams(), pk=pk), _authority(request))
 
     def title(self, source: FeedSource) -> str:
-        return _("%(home)s – %(away)s: la cronaca") % {
-            "home": source.obj.home_team.short_name,
-            "away": source.obj.away_team.short_name,
-        }
+        return _("%(match)s: la cronaca") % {"match": teams_line(source.obj)}
 
     def subtitle(self, source: FeedSource) -> str:
         match = source.obj
@@ -181,23 +179,16 @@ class CompetitionResultsFeed(AtomFeed):
         ]
 
     def item_title(self, item: FeedItem) -> str:
-        match = item.obj
-        home, away = match.home_team.short_name, match.away_team.short_name
-        if match.has_score:
-            return f"{home} {match.home_score}–{match.away_score} {away}"
-        return f"{home} – {away}"
+        return result_line(item.obj)
 
     def item_description(self, item: FeedItem) -> str:
         """Matchday, venue and scorers, as plain text escaped for <summary type="html">."""
         match = item.obj
         facts = match_facts(match=match, entries=match.feed_goals)
-        scorers = []
-        for goal in sorted(facts.home.goals + facts.away.goals, key=lambda e: e.pk):
-            note = {Entry.Kind.PENALTY_GOAL: _("rig."), Entry.Kind.OWN_GOAL: _("aut.")}.get(goal.kind, "")
-            scorers.append(" ".join(p for p in (goal.player.display_name, goal.minute_label, note) if p))
+        scorers = scorers_line(facts.home.goals + facts.away.goals)
         parts = [_matchday(match), match.venue]
         if scorers:
-            parts.append(_("Marcatori") + ": " + ", ".join(scorers))
+            parts.append(_("Marcatori") + ": " + scorers)
         return escape(" · ".join(part for part in parts if part))
 
     def item_link(self, item: FeedItem) -> str:

@@ -1,0 +1,18 @@
+"""The editor's desk, under /admin/desk/ (config/urls.py)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("<id:pk>/", views.desk, name="desk"),
+    path("<id:pk>/publish/", views.desk_publish, name="desk-publish"),
+    path("<id:pk>/state/", views.desk_state, name="desk-state"),
+    path("<id:pk>/clock/", views.desk_clock, name="desk-clock"),
+    path("<id:pk>/stoppage/", views.desk_stoppage, name="desk-stoppage"),
+    path("<id:pk>/summary/", views.desk_summary, name="desk-summary"),
+    path("entries/<id:pk>/edit/", views.entry_edit, name="desk-entry-edit"),
+    path("entries/<id:pk>/delete/", views.entry_remove, name="desk-entry-delete"),
+    path("entries/<id:pk>/pin/", views.entry_toggle_pin, name="desk-entry-pin"),
+    path("entries/<id:pk>/overturn/", views.entry_overturn, name="desk-entry-overturn"),
+]
