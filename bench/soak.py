@@ -148,6 +148,11 @@ def main() -> int:
     parser.add_argument(
         "--trace", metavar="FILE", help="the server writes where its memory grew to FILE every minute (slow)"
     )
+    parser.add_argument(
+        "--probe",
+        metavar="FILE",
+        help="the server writes its object counts and types grown to FILE every minute",
+    )
     args = parser.parse_args()
     print("command:", " ".join([Path(sys.executable).name, *sys.argv]), flush=True)
     resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
@@ -155,6 +160,8 @@ def main() -> int:
     var = tempfile.mkdtemp(prefix="diretta-soak-")
     env = {**server_env(Path(var)), "DJANGO_SETTINGS_MODULE": "config.settings"}
     server_extra = {"DIRETTA_MEMORY_TRACE": str(Path(args.trace).resolve())} if args.trace else {}
+    if args.probe:
+        server_extra["DIRETTA_MEMORY_PROBE"] = str(Path(args.probe).resolve())
     manage(env, "migrate", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")  # DEBUG is off, as in production
     server = Server(args.server, env=env | server_extra)
