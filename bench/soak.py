@@ -11,8 +11,9 @@ live.js does).
 
 At the end every fan must hold every update exactly once. Printed: delivered/expected (must be 100%),
 duplicates and gaps (must be 0), publish-to-receive latency percentiles of the frames that arrived live, the
-number of reconnects, the server's memory every minute and its drift from minute 10 to the end, and the
-collector's pauses. Everything stays on 127.0.0.1 and every wait is bounded.
+number of reconnects, the latency minute by minute, the client processes' own stalls (a frame a busy client
+reads late is not the server's delay), the server's memory every minute and its drift from minute 10 to the
+end, and the collector's pauses. Everything stays on 127.0.0.1 and every wait is bounded.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+from array import array
 from pathlib import Path
 
 from websockets.asyncio.client import connect
@@ -78,9 +80,8 @@ def rss_kb(pid: int) -> int:
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
 
 
-async def one_fan(url: str, origin: str, churn: float, stop: asyncio.Event, stats: dict) -> None:
-    seen: dict[int, tuple[float, float]] = {}  # update number -> (when it arrived, when its socket opened)
-    last = 0
+async def one_fan(url: str, origin: str, churn: float, stop: asyncio.Event, stats: dict, log: Log) -> None:
+    last = received = 0
     while not stop.is_set():
         try:
             async with connect(url, origin=origin, open_timeout=20, max_queue=None) as ws:
@@ -105,14 +106,38 @@ async def one_fan(url: str, origin: str, churn: float, stop: asyncio.Event, stat
                         continue
                     if n != last + 1:
                         stats["gaps"] += 1
-                    seen[n] = (time.time(), opened)
+                    log.add(n, time.time(), opened)
                     last = n
+                    received += 1
         except Exception:
             stats["errors"] += 1
         if not stop.is_set():
             stats["reconnects"] += 1
             await asyncio.sleep(random.uniform(0.1, 3.0))
-    stats["fans"].append(seen)
+    stats["received"].append(received)
+
+
+class Log:
+    """Every frame a client process's fans applied, in flat arrays: millions of entries in an hour, which
+    as Python objects (a dict per fan) took gigabytes and made the client's own collector pause, a delay the
+    soak then counted as the server's."""
+
+    def __init__(self):
+        self.numbers, self.arrived, self.opened = array("l"), array("d"), array("d")
+
+    def add(self, n: int, arrived: float, opened: float) -> None:
+        self.numbers.append(n)
+        self.arrived.append(arrived)
+        self.opened.append(opened)
+
+
+async def loop_lag(stop: asyncio.Event, stalls: list, tick: float = 0.1, slow: float = 0.05) -> None:
+    """The client's own stalls: a frame read late by a busy client is not the server's delay."""
+    while not stop.is_set():
+        started = time.monotonic()
+        await asyncio.sleep(tick)
+        if (lag := time.monotonic() - started - tick) > slow:
+            stalls.append((time.time(), lag))
 
 
 def client_process(url, origin, fans, churn, ready, go_stop, out):
@@ -120,19 +145,30 @@ def client_process(url, origin, fans, churn, ready, go_stop, out):
 
     async def run():
         stop = asyncio.Event()
-        stats = {"duplicates": 0, "gaps": 0, "drops": 0, "reconnects": 0, "errors": 0, "fans": []}
+        stats = {"duplicates": 0, "gaps": 0, "drops": 0, "reconnects": 0, "errors": 0, "received": []}
+        log, stalls = Log(), []
+        lag = asyncio.create_task(loop_lag(stop, stalls))
         tasks = []
         for i in range(fans):
-            tasks.append(asyncio.create_task(one_fan(url, origin, churn, stop, stats)))
+            tasks.append(asyncio.create_task(one_fan(url, origin, churn, stop, stats, log)))
             if i % 100 == 99:
                 await asyncio.sleep(0.2)
         ready.set()
         await asyncio.get_running_loop().run_in_executor(None, go_stop.wait)
         stop.set()
         await asyncio.wait(tasks, timeout=30)
-        out.put({k: v for k, v in stats.items() if k != "fans"} | {"seen": stats["fans"]})
+        await lag
+        out.put(stats | {"log": (log.numbers, log.arrived, log.opened), "stalls": stalls})
 
     asyncio.run(run())
+
+
+def percentiles(values: list[float]) -> dict:
+    values = sorted(values)
+    if not values:
+        return {}
+    at = {p: values[min(len(values) - 1, int(len(values) * p / 100))] for p in (50, 95, 99)}
+    return {f"p{p}": round(at[p], 1) for p in at} | {"max": round(values[-1], 1)}
 
 
 def main() -> int:
@@ -247,17 +283,23 @@ def main() -> int:
     )
     created = {int(k): v for k, v in created.items()}
     total = max(created)
-    fans = [seen for r in results for seen in r["seen"]]
-    delivered = sum(len(seen) for seen in fans)
-    expected = total * len(fans)
+    received = [n for r in results for n in r["received"]]
+    delivered = sum(received)
+    expected = total * len(received)
     # Live frames only: an update published after the socket that carried it opened (the others were
-    # replayed on reconnect, and their age is the time the fan was away).
-    latencies = sorted(
-        (t - created[n]) * 1000 for seen in fans for n, (t, opened) in seen.items() if created[n] >= opened
-    )
-    pct = {p: latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))] for p in (50, 95, 99)}
+    # replayed on reconnect, and their age is the time the fan was away). Binned by the minute of play
+    # the update was published in, to tell a tail that grows with the run from one that comes in bursts.
+    started = created[1]
+    latencies, by_minute = [], {}
+    for r in results:
+        for n, arrived, opened in zip(*r["log"], strict=True):
+            if created[n] >= opened:
+                ms = (arrived - created[n]) * 1000
+                latencies.append(ms)
+                by_minute.setdefault(int((created[n] - started) // 60) + 1, []).append(ms)
+    stalls = [lag for r in results for _, lag in r["stalls"]]
     summary = {
-        "fans": len(fans),
+        "fans": len(received),
         "minutes": args.minutes,
         "updates": total,
         "published": published,
@@ -268,11 +310,12 @@ def main() -> int:
         "gaps": sum(r["gaps"] for r in results),
         "reconnects": sum(r["reconnects"] for r in results),
         "client_errors": sum(r["errors"] for r in results),
-        "latency_ms": {
-            "p50": round(pct[50], 1),
-            "p95": round(pct[95], 1),
-            "p99": round(pct[99], 1),
-            "max": round(latencies[-1], 1),
+        "latency_ms": percentiles(latencies),
+        "latency_ms_per_minute": {m: percentiles(v) for m, v in sorted(by_minute.items())},
+        "client_stalls_over_50ms": {
+            "count": len(stalls),
+            "max_ms": round(max(stalls, default=0) * 1000, 1),
+            "total_s": round(sum(stalls), 1),
         },
         "server": args.server,
         "server_rss_mb": {"start": round(rss_start / 1024, 1), "end": round(rss_end / 1024, 1)},
@@ -282,13 +325,17 @@ def main() -> int:
     if len(rss_minutes) > 10:
         summary["rss_drift_from_minute_10_pct"] = round(100 * (rss_end - rss_minutes[9]) / rss_minutes[9], 1)
     print(
-        f"updates {total}, fans {len(fans)}: delivered {delivered}/{expected} ({summary['delivered_pct']}%)"
+        f"updates {total}, fans {summary['fans']}: "
+        f"delivered {delivered}/{expected} ({summary['delivered_pct']}%)"
     )
     print(
         f"duplicates {summary['duplicates']}, gaps {summary['gaps']}, reconnects {summary['reconnects']}, "
         f"client errors {summary['client_errors']}"
     )
     print("latency ms (live frames): p50 {p50} p95 {p95} p99 {p99} max {max}".format(**summary["latency_ms"]))
+    for minute, pct in summary["latency_ms_per_minute"].items():
+        print(f"  minute {minute}: p50 {pct['p50']} p99 {pct['p99']} max {pct['max']}")
+    print("client stalls over 50 ms (the bench's own):", summary["client_stalls_over_50ms"])
     print("server RSS MB: start {start} end {end}".format(**summary["server_rss_mb"]))
     print("server RSS MB per minute:", summary["server_rss_mb_per_minute"])
     if "rss_drift_from_minute_10_pct" in summary:
