@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from commentary.domain import services
+from commentary.domain import rules, services
 
 from .domain.drafts import EntryDraft
 from .domain.permissions import can
@@ -26,7 +26,7 @@ class EntryAdminForm(forms.ModelForm):
             "player2",
             "var_outcome",
             "stoppage_minutes",
-            "overturned",
+            "overturns",
             "text",
             "pinned",
         ]
@@ -39,14 +39,17 @@ class EntryAdminForm(forms.ModelForm):
         if match is None or self.errors:
             return data
         kind = data.get("kind")
-        if self.instance.pk and kind in services.CLOCK_TRANSITIONS:
+        if self.instance.pk and kind in rules.CLOCK_TRANSITIONS:
             return data  # an existing clock entry only has its words edited
-        clock = kind in services.CLOCK_TRANSITIONS or kind == Entry.Kind.STOPPAGE_TIME
+        clock = kind in rules.CLOCK_TRANSITIONS or kind == Entry.Kind.STOPPAGE_TIME
         if clock and not self.instance.pk and not self.may_run_clock:
             self.add_error("kind", _("Non hai il permesso di muovere il cronometro."))
             return data
+        if data.get("var_outcome") in rules.OVERTURNS and not self.may_overturn:
+            self.add_error("var_outcome", _("Non hai il permesso di annullare un evento con il VAR."))
+            return data
         try:
-            services.entry_validate(match=match, draft=EntryDraft.from_data(data), entry_pk=self.instance.pk)
+            rules.entry_validate(match=match, draft=EntryDraft.from_data(data), entry_pk=self.instance.pk)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)
@@ -69,7 +72,8 @@ class EntryAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["match__home_team", "match__away_team", "team", "player", "author"]
     autocomplete_fields = ["match", "team", "player", "player2"]
-    readonly_fields = ["author", "edited_by", "created_at", "edited_at"]
+    readonly_fields = ["overturned", "author", "edited_by", "created_at", "edited_at"]
+    raw_id_fields = ["overturns"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*self.readonly_fields]
@@ -77,13 +81,12 @@ class EntryAdmin(admin.ModelAdmin):
             fields.append("match")
         if not can(request.user, "pin"):
             fields.append("pinned")
-        if not can(request.user, "overturn"):
-            fields.append("overturned")
         return fields
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.may_run_clock = can(request.user, "clock")
+        form.may_overturn = can(request.user, "overturn")
         return form
 
     def save_model(self, request, obj, form, change):

@@ -57,6 +57,8 @@ class Entry(models.Model):
         POST_MATCH = "post_match", _("Dopopartita")
 
     GOAL_KINDS = (Kind.GOAL, Kind.PENALTY_GOAL, Kind.OWN_GOAL)
+    # A shoot-out kick is one of these in the penalties period (scored, saved, missed); it is not a goal.
+    SHOOTOUT_KINDS = (Kind.PENALTY_GOAL, Kind.PENALTY_SAVED, Kind.PENALTY_MISSED)
     CARD_KINDS = (Kind.YELLOW_CARD, Kind.SECOND_YELLOW, Kind.RED_CARD)
     SENDING_OFF_KINDS = (Kind.SECOND_YELLOW, Kind.RED_CARD)
     # Kinds that are part of the match's story, shown in "key events" views and on the timeline.
@@ -111,7 +113,17 @@ class Entry(models.Model):
         help_text=_("Chi entra in una sostituzione, l'assist in un gol, chi tira in una parata."),
     )
     var_outcome = models.CharField(_("esito VAR"), max_length=20, choices=VarOutcome.choices, blank=True)
-    overturned = models.BooleanField(_("annullato dal VAR"), default=False)
+    overturns = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decisione su"),
+        help_text=_("La voce (gol, rigore, espulsione) che questa decisione VAR conferma o annulla."),
+    )
+    # Set and cleared only by the VAR entry that overturns this one (commentary.domain.services).
+    overturned = models.BooleanField(_("annullato dal VAR"), default=False, editable=False)
     stoppage_minutes = models.PositiveSmallIntegerField(
         _("minuti di recupero annunciati"), null=True, blank=True
     )
@@ -172,12 +184,16 @@ class Entry(models.Model):
         return self.kind in CLOCK_KINDS
 
     @property
-    def is_goal(self) -> bool:
-        return self.kind in self.GOAL_KINDS
-
-    @property
     def is_key(self) -> bool:
         return self.kind in self.KEY_KINDS
+
+    @property
+    def is_shootout_kick(self) -> bool:
+        return self.period == self.Period.PENALTIES and self.kind in self.SHOOTOUT_KINDS
+
+    @property
+    def is_goal(self) -> bool:
+        return self.kind in self.GOAL_KINDS and not self.is_shootout_kick
 
 
 CLOCK_KINDS = (
@@ -205,6 +221,7 @@ class Update(models.Model):
         DELETE = "delete", _("Cancellazione")
         PIN = "pin", _("In evidenza")
         STATUS = "status", _("Stato partita")
+        MATCH = "match", _("Dati della partita")  # summary, team sheets, kick-off time, officials
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="updates")
     seq = models.PositiveIntegerField()

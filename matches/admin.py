@@ -12,6 +12,7 @@ from . import services
 from .forms import TabellinoForm
 from .models import Competition, LineupEntry, Match, Player, Team
 from .presenters import score
+from .signals import match_changed
 from .tabellino.resolve import tabellino_resolve
 
 
@@ -100,6 +101,12 @@ class MatchAdmin(admin.ModelAdmin):
     def desk_link(self, obj):
         # by URL name: the desk belongs to the commentary app, which this one never imports
         return format_html('<a href="{}">{}</a>', reverse("desk", args=[obj.pk]), _("Apri il desk"))
+
+    def save_related(self, request, form, formsets, change):
+        """After the line-up rows: a change a fan would see on the page is one update in its log."""
+        super().save_related(request, form, formsets, change)
+        if change and (form.has_changed() or any(formset.has_changed() for formset in formsets)):
+            match_changed.send(sender=Match, match=form.instance)
 
     @admin.display(description="Risultato")
     def score(self, obj):

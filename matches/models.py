@@ -19,6 +19,11 @@ from .presenters import minute_label
 class Competition(models.Model):
     name = models.CharField(_("nome"), max_length=100)
     season = models.CharField(_("stagione"), max_length=20, help_text=_("Es. 2023/24"))
+    away_goals_rule = models.BooleanField(
+        _("regola dei gol in trasferta"),
+        default=False,
+        help_text=_("Nei doppi confronti, a parità di gol passa chi ne ha segnati di più in trasferta."),
+    )
 
     class Meta:
         verbose_name = _("competizione")
@@ -152,12 +157,27 @@ class Match(models.Model):
     stoppage_extra_second_half = models.PositiveSmallIntegerField(
         _("recupero 2° supplementare"), null=True, blank=True
     )
+    first_leg = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="second_leg",
+        verbose_name=_("andata"),
+        help_text=_("Per il ritorno di un doppio confronto: la partita d'andata, tra le stesse squadre."),
+    )
     # Derived from the goal entries by commentary.domain.services (or set by a results import for a match that
-    # has no commentary); never typed by an editor.
+    # has no commentary); never typed by an editor. A shoot-out's kicks are not goals: they have their own
+    # score, and only the match's goals reach the standings.
     home_score = models.PositiveSmallIntegerField(_("gol casa"), null=True, blank=True, editable=False)
     away_score = models.PositiveSmallIntegerField(_("gol ospiti"), null=True, blank=True, editable=False)
     home_score_half_time = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     away_score_half_time = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    extra_time = models.BooleanField(_("supplementari"), default=False, editable=False)
+    home_penalties = models.PositiveSmallIntegerField(_("rigori casa"), null=True, blank=True, editable=False)
+    away_penalties = models.PositiveSmallIntegerField(
+        _("rigori ospiti"), null=True, blank=True, editable=False
+    )
     summary = models.TextField(_("sintesi"), blank=True)
     # A replay (manage.py replay_match) plays a finished match again, its clock running clock_speed times
     # faster than the wall clock.
@@ -179,6 +199,7 @@ class Match(models.Model):
         ordering = ["-kickoff"]
         constraints = [
             models.CheckConstraint(condition=~Q(home_team=models.F("away_team")), name="match_two_teams"),
+            models.CheckConstraint(condition=~Q(first_leg=models.F("pk")), name="match_not_own_first_leg"),
         ]
         indexes = [models.Index(fields=["status", "kickoff"])]
 
@@ -197,6 +218,44 @@ class Match(models.Model):
     @property
     def has_score(self) -> bool:
         return self.home_score is not None
+
+    @property
+    def has_shootout(self) -> bool:
+        return self.home_penalties is not None
+
+    def goals_of(self, team_id: int) -> int:
+        return self.home_score if team_id == self.home_team_id else self.away_score
+
+    def aggregate(self) -> tuple[int, int] | None:
+        """Home and away side's goals over both legs, for a second leg with a score; else None."""
+        first = self.first_leg
+        if first is None or not (first.has_score and self.has_score):
+            return None
+        return (
+            self.home_score + first.goals_of(self.home_team_id),
+            self.away_score + first.goals_of(self.away_team_id),
+        )
+
+    def tie_level(self) -> bool:
+        """Whether the tie is level, so extra time or a shoot-out must decide it: the score, or for a second
+        leg the aggregate (and the away goals, where the competition counts them)."""
+        if not self.has_score:
+            return False
+        if self.first_leg_id is None:
+            return self.home_score == self.away_score
+        aggregate = self.aggregate()
+        if aggregate is None or aggregate[0] != aggregate[1]:
+            return False
+        if not self.competition.away_goals_rule:
+            return True
+        home_away_goals, away_away_goals = self.away_goals()
+        return home_away_goals == away_away_goals
+
+    def away_goals(self) -> tuple[int, int] | None:
+        """For a second leg with a score: each side's goals away from home over the two legs."""
+        if self.aggregate() is None:
+            return None
+        return self.first_leg.goals_of(self.home_team_id), self.away_score
 
     def team_side(self, team_id: int) -> str:
         return "home" if team_id == self.home_team_id else "away"

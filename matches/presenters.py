@@ -39,12 +39,60 @@ def teams_line(match: "Match", *, full_names: bool = False) -> str:
     return f"{home} {DASH} {away}"
 
 
+def decision(match: "Match") -> str:
+    """How a tie went past the 90 minutes: "d.t.s." / "a.e.t." after extra time, then the shoot-out,
+    "4–2 d.c.r." / "4–2 on pens" (while it is taken: "rigori 2–1" / "pens 2–1"); empty otherwise."""
+    over = match.status == match.Status.FINISHED
+    parts = []
+    if match.extra_time and (over or match.status == match.Status.PENALTIES):
+        parts.append(_("d.t.s."))
+    if match.has_shootout:
+        penalties = {"home": match.home_penalties, "away": match.away_penalties}
+        parts.append((_("%(home)s–%(away)s d.c.r.") if over else _("rigori %(home)s–%(away)s")) % penalties)
+    return ", ".join(parts)
+
+
+def score_line(match: "Match") -> str:
+    """ "1–1"; after extra time and a shoot-out "3–3 d.t.s., 4–2 d.c.r." ("3–3 a.e.t., 4–2 on pens")."""
+    return " ".join(part for part in (score(match), decision(match)) if part)
+
+
 def result_line(match: "Match", *, full_names: bool = False) -> str:
-    """ "Milan 1–1 Atalanta"; before kick-off, the teams line."""
+    """ "Milan 1–1 Atalanta", "Argentina 3–3 Francia (d.t.s., 4–2 d.c.r.)"; before kick-off, the teams."""
     if not match.has_score:
         return teams_line(match, full_names=full_names)
     home, away = _names(match, full_names)
-    return f"{home} {score(match)} {away}"
+    line = f"{home} {score(match)} {away}"
+    return f"{line} ({how})" if (how := decision(match)) else line
+
+
+def aggregate_line(match: "Match") -> str:
+    """For a second leg: "Andata 1–2 · Totale 3–3" ("First leg 1–2 · Aggregate 3–3"), in the home side's
+    order; with the away goals rule deciding a level tie, who goes through. Empty for a single match."""
+    first = match.first_leg
+    if first is None:
+        return ""
+    parts = []
+    if first.has_score:
+        first_leg = f"{first.goals_of(match.home_team_id)}{DASH}{first.goals_of(match.away_team_id)}"
+        parts.append(_("Andata %(score)s") % {"score": first_leg})
+    if (total := match.aggregate()) is not None:
+        parts.append(_("Totale %(home)s–%(away)s") % {"home": total[0], "away": total[1]})
+        through = away_goals_winner(match)
+        if through is not None:
+            parts.append(_("passa %(team)s per i gol in trasferta") % {"team": through.short_name})
+    return " · ".join(parts)
+
+
+def away_goals_winner(match: "Match"):
+    """The team the away goals rule puts through a level tie, where the competition has the rule."""
+    total = match.aggregate()
+    if total is None or total[0] != total[1] or not match.competition.away_goals_rule:
+        return None
+    home_away_goals, away_away_goals = match.away_goals()
+    if home_away_goals == away_away_goals:
+        return None
+    return match.home_team if home_away_goals > away_away_goals else match.away_team
 
 
 def half_time_score(match: "Match") -> tuple[int, int] | None:
@@ -70,3 +118,10 @@ def half_time_line(match: "Match") -> str:
     if scores is None:
         return ""
     return _("Primo tempo %(home)s–%(away)s") % {"home": scores[0], "away": scores[1]}
+
+
+def page_title(match: "Match") -> str:
+    """The browser tab's title: "Milan 1–1 Atalanta · Diretta · Serie A 2023/24 · Diretta" while live, the
+    status word ("Finale", "Da giocare") otherwise."""
+    status = _("Diretta") if match.is_live else match.get_status_display()
+    return f"{result_line(match)} · {status} · {match.competition} · Diretta"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from .football_json import Fixture, TeamResolver, parse_football_json, squad_file_team_name, team_spec
 from .models import Competition, LineupEntry, Match, Player, Team
+from .signals import match_changed
 from .squads import SquadPlayer, known_as, parse_squad
 from .tabellino.resolve import ResolvedTabellino
 
@@ -46,28 +47,37 @@ def lineup_set(
     coach: str | None = None,
 ) -> None:
     """Replace one side's team sheet (starters in order, then the bench) and its formation and coach."""
-    side = match.team_side(team.pk)
     with transaction.atomic():
-        LineupEntry.objects.filter(match=match, team=team).delete()
-        LineupEntry.objects.bulk_create(
-            [
-                LineupEntry(match=match, team=team, player=p, role=LineupEntry.Role.STARTER, order=i)
-                for i, p in enumerate(starters, 1)
-            ]
-            + [
-                LineupEntry(match=match, team=team, player=p, role=LineupEntry.Role.BENCH, order=i)
-                for i, p in enumerate(bench, 1)
-            ]
+        _lineup_write(
+            match=match, team=team, starters=starters, bench=bench, formation=formation, coach=coach
         )
-        fields = []
-        if formation is not None:
-            setattr(match, f"{side}_formation", formation)
-            fields.append(f"{side}_formation")
-        if coach is not None:
-            setattr(match, f"{side}_coach", coach)
-            fields.append(f"{side}_coach")
-        if fields:
-            match.save(update_fields=fields)
+        match_changed.send(sender=Match, match=match)
+
+
+def _lineup_write(
+    *, match: Match, team: Team, starters, bench, formation: str | None, coach: str | None
+) -> None:
+    side = match.team_side(team.pk)
+    LineupEntry.objects.filter(match=match, team=team).delete()
+    LineupEntry.objects.bulk_create(
+        [
+            LineupEntry(match=match, team=team, player=p, role=LineupEntry.Role.STARTER, order=i)
+            for i, p in enumerate(starters, 1)
+        ]
+        + [
+            LineupEntry(match=match, team=team, player=p, role=LineupEntry.Role.BENCH, order=i)
+            for i, p in enumerate(bench, 1)
+        ]
+    )
+    fields = []
+    if formation is not None:
+        setattr(match, f"{side}_formation", formation)
+        fields.append(f"{side}_formation")
+    if coach is not None:
+        setattr(match, f"{side}_coach", coach)
+        fields.append(f"{side}_coach")
+    if fields:
+        match.save(update_fields=fields)
 
 
 def match_copy_for_replay(*, source: Match, kickoff, clock_speed: float = 1.0) -> Match:
@@ -114,7 +124,7 @@ def tabellino_apply(*, match: Match, resolved: ResolvedTabellino) -> None:
         )
     with transaction.atomic():
         for side in resolved.teams:
-            lineup_set(
+            _lineup_write(
                 match=match,
                 team=side.team,
                 starters=[entry.player for entry in side.starters],
@@ -125,6 +135,7 @@ def tabellino_apply(*, match: Match, resolved: ResolvedTabellino) -> None:
         if resolved.tabellino.referee is not None:
             match.referee = resolved.tabellino.referee
             match.save(update_fields=["referee"])
+        match_changed.send(sender=Match, match=match)
 
 
 @dataclass

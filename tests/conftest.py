@@ -98,3 +98,17 @@ def publish(*, match: Match, author=None, at=None, **fields):
     from commentary.domain.drafts import EntryDraft
 
     return services.entry_publish(match=match, draft=EntryDraft(**fields), author=author, at=at)
+
+
+WHISTLES = ["kick_off", "half_time", "second_half", "extra_time", "extra_half_time", "extra_second_half"]
+
+
+def play_to(match: Match, status: str) -> Match:
+    """Blow the whistles (clock entries) that take a scheduled match to `status`, e.g. "second_half"."""
+    for kind in WHISTLES:
+        if match.status == status:
+            break
+        publish(match=match, kind=kind)
+        match.refresh_from_db()
+    assert match.status == status, match.status
+    return match

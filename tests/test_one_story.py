@@ -82,7 +82,15 @@ def test_feeds_api_and_json_ld_state_the_same_facts(client, finished):
     assert "Marcatori: " + ", ".join(facts["scorers"]) in summary, summary
 
     api = client.get(f"/api/matches/{finished.pk}/").json()
-    assert api["score"] == {"home": 1, "away": 1, "half_time": {"home": 1, "away": 1}}
+    assert api["score"] == {
+        "home": 1,
+        "away": 1,
+        "half_time": {"home": 1, "away": 1},
+        "extra_time": False,
+        "penalties": None,
+        "aggregate": None,
+        "line": "1–1",
+    }
     goals = [goal for side in ("home", "away") for goal in api["scorers"][side]]
     said = [
         " ".join(part for part in (g["player"]["display_name"], g["minute_label"], g["note"]) if part)

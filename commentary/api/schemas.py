@@ -17,7 +17,7 @@ from commentary.models import Entry as EntryModel
 from commentary.models import Update as UpdateModel
 from matches.models import Match as MatchModel
 from matches.models import Player as PlayerModel
-from matches.presenters import half_time_score
+from matches.presenters import half_time_score, score_line
 
 # Values -----------------------------------------------------------------------------------------------
 
@@ -65,7 +65,9 @@ class Player(Schema):
     display_name: str = Field(description="As in the commentary.")
 
 
-class HalfTimeScore(Schema):
+class Pair(Schema):
+    """A number for each side (a score at the break, a shoot-out, an aggregate)."""
+
     home: int
     away: int
 
@@ -73,7 +75,15 @@ class HalfTimeScore(Schema):
 class Score(Schema):
     home: int
     away: int
-    half_time: HalfTimeScore | None = Field(description="Null until the first half is over.")
+    half_time: Pair | None = Field(description="Null until the first half is over.")
+    extra_time: bool = Field(description="The match went to extra time (the score includes its goals).")
+    penalties: Pair | None = Field(
+        description="The shoot-out's score, apart from the match's (null without one)."
+    )
+    aggregate: Pair | None = Field(
+        description="A second leg's goals over both legs, in this match's home/away order (else null)."
+    )
+    line: str = Field(description='The score as the pages say it: "1–1", "3–3 d.t.s., 4–2 d.c.r.".')
 
 
 def _request(context) -> Any:
@@ -107,11 +117,17 @@ class Match(Schema):
     def resolve_score(match: MatchModel) -> dict | None:
         if not match.has_score:
             return None
-        half_time = half_time_score(match)
+        half_time, aggregate = half_time_score(match), match.aggregate()
         return {
             "home": match.home_score,
             "away": match.away_score,
             "half_time": {"home": half_time[0], "away": half_time[1]} if half_time else None,
+            "extra_time": match.extra_time,
+            "penalties": (
+                {"home": match.home_penalties, "away": match.away_penalties} if match.has_shootout else None
+            ),
+            "aggregate": {"home": aggregate[0], "away": aggregate[1]} if aggregate else None,
+            "line": score_line(match),
         }
 
     @staticmethod
@@ -265,6 +281,32 @@ class Substitutions(Schema):
     away: list[Substitution]
 
 
+class Kick(Schema):
+    player: Player | None
+    scored: bool
+    outcome: Literal["scored", "saved", "missed"]
+
+    @staticmethod
+    def resolve_scored(kick: EntryModel) -> bool:
+        return kick.kind == EntryModel.Kind.PENALTY_GOAL
+
+    @staticmethod
+    def resolve_outcome(kick: EntryModel) -> str:
+        return KICK_OUTCOMES[kick.kind]
+
+
+KICK_OUTCOMES = {
+    EntryModel.Kind.PENALTY_GOAL: "scored",
+    EntryModel.Kind.PENALTY_SAVED: "saved",
+    EntryModel.Kind.PENALTY_MISSED: "missed",
+}
+
+
+class Shootout(Schema):
+    home: list[Kick]
+    away: list[Kick]
+
+
 def _per_side(match: MatchModel, attribute: str) -> dict:
     return {key: getattr(side, attribute) for key, side in match.api_facts.sides.items()}
 
@@ -281,6 +323,7 @@ class MatchDetail(Match):
     scorers: Scorers
     bookings: Bookings
     substitutions: Substitutions
+    shootout: Shootout = Field(description="Each side's kicks in the order taken (empty without one).")
 
     @staticmethod
     def resolve_formations(match: MatchModel) -> dict:
@@ -314,6 +357,10 @@ class MatchDetail(Match):
     @staticmethod
     def resolve_substitutions(match: MatchModel) -> dict:
         return _per_side(match, "substitutions")
+
+    @staticmethod
+    def resolve_shootout(match: MatchModel) -> dict:
+        return _per_side(match, "kicks")
 
 
 # The live blog ----------------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from commentary.domain.rules import MAX_TEXT_LENGTH
 from commentary.domain.selectors import Pitch
-from commentary.domain.services import MAX_TEXT_LENGTH
 from commentary.models import CLOCK_KINDS, Entry
 from matches.models import Match, Player
 from matches.names import fold

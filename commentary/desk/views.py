@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from commentary.domain import services
+from commentary.domain import rules, services
 from commentary.domain.drafts import EntryDraft
 from commentary.domain.permissions import requires
 from commentary.domain.rendering import scoreboard_context
@@ -62,7 +62,7 @@ def _state_context(match: Match, *, now=None, players=None, entries=None) -> dic
     next_clock = [
         (kind, Entry.Kind(kind).label)
         for kind in CLOCK_KINDS
-        if match.status in services.CLOCK_TRANSITIONS[kind][0]
+        if match.status in rules.CLOCK_TRANSITIONS[kind][0]
     ]
     return {
         "match": match,

@@ -23,6 +23,7 @@ class EntryDraft:
     player2: Player | None = None
     var_outcome: str = ""
     stoppage_minutes: int | None = None
+    overturns: Entry | None = None  # a VAR decision's event; None for an overturn: the latest standing
 
     @classmethod
     def from_data(cls, data: Mapping) -> "EntryDraft":

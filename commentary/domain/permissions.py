@@ -7,7 +7,7 @@
 | edit     | commentary.change_entry   | edit an entry                    | change an entry              |
 | delete   | commentary.delete_entry   | delete an entry                  | delete an entry              |
 | pin      | commentary.pin_entry      | pin / unpin                      | the "pinned" field           |
-| overturn | commentary.overturn_entry | VAR overturn                     | the "overturned" field       |
+| overturn | commentary.overturn_entry | VAR overturn, an overturning VAR | an overturning VAR outcome   |
 | clock    | commentary.run_clock      | clock buttons, stoppage time     | clock and stoppage entries   |
 | summary  | matches.change_match      | the summary                      | change a match               |
 
@@ -61,7 +61,7 @@ EDITOR_PERMISSIONS = {
         "update": ("view",),
     },
     "matches": {
-        "match": ("change", "view"),
+        "match": ("add", "change", "view"),
         "lineupentry": ("add", "change", "delete", "view"),
         "team": ("view",),
         "player": ("add", "change", "view"),

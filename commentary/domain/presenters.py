@@ -3,6 +3,7 @@
 Built on matches/presenters.py (minutes, scores, result lines), which every caller may use directly.
 """
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commentary.models import Entry
@@ -32,3 +33,16 @@ def scorer_line(goal: Entry) -> str:
 def scorers_line(goals: list[Entry]) -> str:
     """Every goal in the order scored: "Leão 3′, Koopmeiners 42′ rig."."""
     return ", ".join(scorer_line(goal) for goal in sorted(goals, key=lambda e: e.pk))
+
+
+KICK_OUTCOMES = {
+    Entry.Kind.PENALTY_GOAL: gettext_lazy("segnato"),
+    Entry.Kind.PENALTY_SAVED: gettext_lazy("parato"),
+    Entry.Kind.PENALTY_MISSED: gettext_lazy("fuori"),
+}
+
+
+def kick_line(kick: Entry) -> str:
+    """A shoot-out kick: "Mbappé: segnato", "Coman: parato", "Tchouaméni: fuori"."""
+    name = kick.player.display_name if kick.player else _("Rigore")
+    return f"{name}: {KICK_OUTCOMES[kick.kind]}"

@@ -4,14 +4,18 @@ One partial per thing (an entry, the scoreboard): the page includes it, a frame 
 out-of-band swap. There is no second copy of any markup.
 """
 
+from collections import defaultdict
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from commentary.models import Entry, Update
 from matches.models import Match
 
-from .selectors import feed_entries, key_entries, last_seq, match_facts, pinned_entry
+from .report import place_players, timeline
+from .selectors import MatchFacts, feed_entries, key_entries, last_seq, lineups, match_facts, pinned_entry
 
 FRAMES = "commentary/feed.html"
 
@@ -26,16 +30,78 @@ def scoreboard_context(*, match: Match, entries: list[Entry] | None = None) -> d
     return {"match": match, "facts": facts}
 
 
+def sheet_context(*, match: Match, entries: list[Entry] | None = None) -> dict:
+    """What the match sheet needs (pitches, line-ups with their marks, timeline, bookings, summary): the page
+    shows it, and a frame carries it again whenever a key event, the team sheets or the summary change."""
+    facts = match_facts(match=match, entries=key_entries(match=match) if entries is None else entries)
+    marks = _player_marks(facts)
+    sides = lineups(match=match)
+    lineup_sides = []
+    for key, team, formation, coach in (
+        ("home", match.home_team, match.home_formation, match.home_coach),
+        ("away", match.away_team, match.away_formation, match.away_coach),
+    ):
+        for row in sides[key]["starters"] + sides[key]["bench"]:
+            row.marks = marks.get(row.player_id, [])
+        lineup_sides.append(
+            {
+                "key": key,
+                "team": team,
+                "formation": formation,
+                "coach": coach,
+                **sides[key],
+                "pitch": place_players(formation=formation, starters=sides[key]["starters"], marks=marks),
+            }
+        )
+    cards = sorted(facts.home.cards + facts.away.cards, key=lambda e: e.pk)
+    return {
+        "match": match,
+        "lineup_sides": lineup_sides,
+        "bookings": cards,
+        "sent_off": [c for c in cards if c.kind in Entry.SENDING_OFF_KINDS],
+        "kicks": sorted(facts.home.kicks + facts.away.kicks, key=lambda e: e.pk),
+        "timeline": timeline(match=match, facts=facts),
+    }
+
+
+def _player_marks(facts: MatchFacts) -> dict[int, list[dict]]:
+    """Goal, card and substitution marks beside each player of the line-ups."""
+    marks = defaultdict(list)
+
+    def mark(player_id, css, icon, title, entry):
+        marks[player_id].append({"css": css, "icon": icon, "title": title, "minute": entry.minute_label})
+
+    for side in facts.sides.values():
+        for goal in side.goals:
+            title = _("Autogol") if goal.kind == Entry.Kind.OWN_GOAL else _("Gol")
+            mark(goal.player_id, "goal", "ball", title, goal)
+        for card in side.cards:
+            mark(card.player_id, card.kind, card.icon, card.get_kind_display(), card)
+        for sub in side.substitutions:
+            mark(sub.player_id, "off", "", _("Uscito"), sub)
+            mark(sub.player2_id, "on", "", _("Entrato"), sub)
+    return marks
+
+
+SHEET = "commentary/sheet.html"
+
+
 def render_update(
-    *, match: Match, seq: int, action: str, entry: Entry | None, scoreboard: bool
+    *, match: Match, seq: int, action: str, entry: Entry | None, scoreboard: bool, sheet: bool = False
 ) -> dict[str, str]:
-    """The frame for one update, once per language the site speaks: {"it": …, "en": …}."""
+    """The frame for one update, once per language the site speaks: {"it": …, "en": …}. `sheet`: it carries
+    the match sheet too (line-ups, pitches, timeline, bookings, summary)."""
     frames = {}
+    sheet_facts = sheet_context(match=match) if sheet else None
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             frames[language] = _render_frame(
                 match=match, seq=seq, action=action, entry=entry, scoreboard=scoreboard
             )
+            if sheet_facts is not None:
+                frames[language] += render_to_string(
+                    f"{SHEET}#frame-sheet", {**sheet_facts, "seq": seq}
+                ).strip()
     return frames
 
 
@@ -55,7 +121,7 @@ def _render_frame(*, match: Match, seq: int, action: str, entry: Entry | None, s
         entry is not None and entry.pinned and action != Update.Action.PUBLISH
     ):
         parts.append(render_to_string(f"{FRAMES}#pinned", {**context, "pinned": pinned_entry(match=match)}))
-    if scoreboard or action == Update.Action.STATUS:
+    if scoreboard or action in (Update.Action.STATUS, Update.Action.MATCH):
         parts.append(
             render_to_string(f"{FRAMES}#frame-scoreboard", {**context, **scoreboard_context(match=match)})
         )

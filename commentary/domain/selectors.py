@@ -20,6 +20,12 @@ class Side:
     cards: list[Entry] = field(default_factory=list)
     substitutions: list[Entry] = field(default_factory=list)
     sent_off: list[Entry] = field(default_factory=list)
+    kicks: list[Entry] = field(default_factory=list)  # its shoot-out kicks, in order
+    shootout_score: int = 0
+
+
+# A shoot-out is five kicks each, then sudden death: one each until one scores and the other does not.
+SHOOTOUT_ROUNDS = 5
 
 
 @dataclass
@@ -31,6 +37,35 @@ class MatchFacts:
     def sides(self):
         return {"home": self.home, "away": self.away}
 
+    @property
+    def shootout_winner(self) -> str | None:
+        """ "home" or "away" once the shoot-out is decided, else None."""
+        return shootout_winner(
+            (len(self.home.kicks), self.home.shootout_score), (len(self.away.kicks), self.away.shootout_score)
+        )
+
+    def shootout_next(self) -> str | None:
+        """Which side must kick next ("home"/"away"), None when either may (the toss decides who starts)."""
+        home, away = len(self.home.kicks), len(self.away.kicks)
+        if home == away:
+            return None
+        return "home" if home < away else "away"
+
+
+def shootout_winner(home: tuple[int, int], away: tuple[int, int]) -> str | None:
+    """The winner of a shoot-out from (kicks taken, scored) per side, or None while it is open."""
+    (home_kicks, home_scored), (away_kicks, away_scored) = home, away
+    if max(home_kicks, away_kicks) <= SHOOTOUT_ROUNDS:
+        # the first five: decided once one side cannot be caught with the kicks the other has left
+        if home_scored > away_scored + SHOOTOUT_ROUNDS - away_kicks:
+            return "home"
+        if away_scored > home_scored + SHOOTOUT_ROUNDS - home_kicks:
+            return "away"
+        return None
+    if home_kicks == away_kicks and home_scored != away_scored:  # sudden death, after a pair of kicks
+        return "home" if home_scored > away_scored else "away"
+    return None
+
 
 def match_facts(*, match: Match, entries: Iterable[Entry]) -> MatchFacts:
     """Fold a match's entries, in publication order, into the facts a scoreboard and a report show."""
@@ -40,7 +75,11 @@ def match_facts(*, match: Match, entries: Iterable[Entry]) -> MatchFacts:
             continue
         own = sides[match.team_side(entry.team_id)]
         other = sides["away" if own is sides["home"] else "home"]
-        if entry.kind in Entry.GOAL_KINDS and not entry.overturned:
+        if entry.is_shootout_kick:
+            if not entry.overturned:  # a kick the VAR has retaken is not a kick
+                own.kicks.append(entry)
+                own.shootout_score += entry.kind == Entry.Kind.PENALTY_GOAL
+        elif entry.kind in Entry.GOAL_KINDS and not entry.overturned:
             scoring = other if entry.kind == Entry.Kind.OWN_GOAL else own
             scoring.score += 1
             scoring.goals.append(entry)

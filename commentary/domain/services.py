@@ -18,49 +18,33 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commentary.live.doorbell import announce
-from commentary.models import Entry, Update
-from matches.models import Match, Player
+from commentary.models import CLOCK_KINDS, Entry, Update
+from matches.models import Match
 from matches.text import strip_control
 
 from .drafts import EntryDraft
 from .rendering import render_update
-from .selectors import key_entries, last_seq, match_facts, pitch
+from .rules import (
+    CLOCK_TRANSITIONS,
+    MAX_TEXT_LENGTH,
+    OVERTURNS,
+    PERIOD_OF_STATUS,
+    entry_validate,
+    overturn_target,
+    second_yellow,
+    when,
+)
+from .selectors import key_entries, last_seq, match_facts
 
 Kind = Entry.Kind
 Status = Match.Status
 
-# Clock entries move the match from one status to the next.
-CLOCK_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    Kind.KICK_OFF: ((Status.SCHEDULED,), Status.FIRST_HALF),
-    Kind.HALF_TIME: ((Status.FIRST_HALF,), Status.HALF_TIME),
-    Kind.SECOND_HALF: ((Status.HALF_TIME,), Status.SECOND_HALF),
-    Kind.EXTRA_TIME: ((Status.SECOND_HALF,), Status.EXTRA_FIRST_HALF),
-    Kind.EXTRA_HALF_TIME: ((Status.EXTRA_FIRST_HALF,), Status.EXTRA_HALF_TIME),
-    Kind.EXTRA_SECOND_HALF: ((Status.EXTRA_HALF_TIME,), Status.EXTRA_SECOND_HALF),
-    Kind.PENALTIES: ((Status.SECOND_HALF, Status.EXTRA_SECOND_HALF), Status.PENALTIES),
-    Kind.FULL_TIME: ((Status.SECOND_HALF, Status.EXTRA_SECOND_HALF, Status.PENALTIES), Status.FINISHED),
-}
-PERIOD_OF_STATUS = {
-    Status.SCHEDULED: Entry.Period.PRE_MATCH,
-    Status.FINISHED: Entry.Period.POST_MATCH,
-    Status.POSTPONED: Entry.Period.PRE_MATCH,
-    Status.ABANDONED: Entry.Period.POST_MATCH,
-}
-NEEDS_PLAYER = (
-    *Entry.GOAL_KINDS,
-    *Entry.CARD_KINDS,
-    Kind.SUBSTITUTION,
-    Kind.PENALTY_MISSED,
-    Kind.PENALTY_SAVED,
-)
-NEEDS_TEAM = (*NEEDS_PLAYER, Kind.VAR_CHECK)
 STOPPAGE_FIELD = {
     Entry.Period.FIRST_HALF: "stoppage_first_half",
     Entry.Period.SECOND_HALF: "stoppage_second_half",
     Entry.Period.EXTRA_FIRST_HALF: "stoppage_extra_first_half",
     Entry.Period.EXTRA_SECOND_HALF: "stoppage_extra_second_half",
 }
-MAX_TEXT_LENGTH = 5000
 ALLOWED_TAGS = {"b", "strong", "i", "em", "a", "br"}
 ALLOWED_TAG_START = re.compile(r"<(?!/?(?:" + "|".join(sorted(ALLOWED_TAGS)) + r")[\s/>])", re.IGNORECASE)
 
@@ -83,124 +67,18 @@ def clean_text(text: str) -> str:
     )
 
 
-def entry_validate(*, match: Match, draft: EntryDraft, entry_pk: int | None = None) -> None:
-    """Raise a ValidationError keyed by field for an entry that cannot be published on this match now.
-
-    `entry_pk`: the entry being edited, left out when checking who is on the pitch.
-    """
-    kind, team, player, player2 = draft.kind, draft.team, draft.player, draft.player2
-    var_outcome, stoppage_minutes, text = draft.var_outcome, draft.stoppage_minutes, draft.text
-    minute, added_minute = draft.minute, draft.added_minute
-    errors: dict[str, str] = {}
-    if kind not in Kind.values:
-        errors["kind"] = _("Tipo di voce sconosciuto.")
-    team_ids = {match.home_team_id, match.away_team_id}
-    if team is not None and team.pk not in team_ids:
-        errors["team"] = _("La squadra non gioca questa partita.")
-    if kind in NEEDS_TEAM and team is None:
-        errors["team"] = _("Indica la squadra.")
-    if kind in NEEDS_PLAYER and player is None:
-        errors["player"] = _("Indica il giocatore.")
-    if player is not None and team is not None and player.team_id != team.pk:
-        errors["player"] = _("%(player)s non gioca nella squadra indicata.") % {"player": player}
-    if player2 is not None and player2.team_id not in team_ids:
-        errors["player2"] = _("%(player)s non gioca in questa partita.") % {"player": player2}
-    if kind == Kind.SUBSTITUTION:
-        if player2 is None:
-            errors["player2"] = _("Indica chi entra.")
-        elif player is not None and player2.team_id != player.team_id:
-            errors["player2"] = _("Chi entra deve essere della stessa squadra di chi esce.")
-        elif player2 == player:
-            errors["player2"] = _("Chi entra e chi esce non possono coincidere.")
-    if kind in (*Entry.GOAL_KINDS, Kind.PENALTY_GOAL) and player2 is not None and player2 == player:
-        errors["player2"] = _("L'assist non può essere di chi segna.")
-    if var_outcome and kind != Kind.VAR_CHECK:
-        errors["var_outcome"] = _("L'esito VAR vale solo per le voci VAR.")
-    if var_outcome and var_outcome not in Entry.VarOutcome.values:
-        errors["var_outcome"] = _("Esito VAR sconosciuto.")
-    if kind == Kind.STOPPAGE_TIME and not stoppage_minutes:
-        errors["stoppage_minutes"] = _("Indica i minuti di recupero annunciati.")
-    if kind == Kind.STOPPAGE_TIME and match.status not in Match.PLAYING_PERIODS and entry_pk is None:
-        # what the desk offers only while the ball is rolling, refused the same to a direct POST
-        errors["stoppage_minutes"] = _("Il recupero si annuncia solo mentre si gioca (ora: %(status)s).") % {
-            "status": match.get_status_display()
-        }
-    if stoppage_minutes is not None and not 0 < stoppage_minutes <= 30:
-        errors["stoppage_minutes"] = _("Il recupero va da 1 a 30 minuti.")
-    if kind == Kind.COMMENTARY and not text.strip():
-        errors["text"] = _("Scrivi il testo della cronaca.")
-    if len(text) > MAX_TEXT_LENGTH:
-        errors["text"] = _("Il testo supera i %(max)d caratteri.") % {"max": MAX_TEXT_LENGTH}
-    if minute is not None and not 0 <= minute <= 130:
-        errors["minute"] = _("Il minuto va da 0 a 130.")
-    if not 0 <= added_minute <= 30:
-        errors["added_minute"] = _("Il recupero va da 0 a 30 minuti.")
-    if kind in CLOCK_TRANSITIONS:
-        allowed_from, _to = CLOCK_TRANSITIONS[kind]
-        if match.status not in allowed_from:
-            errors["kind"] = _("“%(kind)s” non è possibile quando la partita è: %(status)s.") % {
-                "kind": Kind(kind).label,
-                "status": match.get_status_display(),
-            }
-    if not errors:
-        errors = _pitch_errors(match=match, kind=kind, player=player, player2=player2, exclude_pk=entry_pk)
-    if errors:
-        raise ValidationError(errors)
-
-
-# Who must be on the pitch for an entry to make sense (the player; the second player where it plays too).
-ON_PITCH = {
-    **dict.fromkeys(
-        (*Entry.GOAL_KINDS, Kind.PENALTY_MISSED, Kind.PENALTY_SAVED, Kind.CHANCE, Kind.WOODWORK, Kind.INJURY),
-        "player",
-    ),
-    Kind.SUBSTITUTION: "player",
-    Kind.SAVE: "both",
-}
-
-
-def _pitch_errors(
-    *, match: Match, kind: str, player: Player | None, player2: Player | None, exclude_pk: int | None = None
-) -> dict[str, str]:
-    """The football rules a team sheet lets us check: who can score, be booked, go off and come on."""
-    if player is None and player2 is None:
-        return {}
-    entries = [e for e in key_entries(match=match) if e.pk != exclude_pk]
-    now = pitch(match=match, entries=entries)
-    if not now.roles:
-        return {}  # no team sheets yet: nothing to check against
-    errors = {}
-    rule = ON_PITCH.get(kind)
-    if rule and player is not None and now.known(player.pk) and player.pk not in now.on:
-        errors["player"] = _("%(player)s non è in campo.") % {"player": player}
-    if rule == "both" and player2 is not None and now.known(player2.pk) and player2.pk not in now.on:
-        errors["player2"] = _("%(player)s non è in campo.") % {"player": player2}
-    if kind in (Kind.GOAL, Kind.PENALTY_GOAL) and player2 is not None and player2.pk not in now.on:
-        errors["player2"] = _("%(player)s non è in campo.") % {"player": player2}
-    if kind in Entry.CARD_KINDS and player is not None and player.pk in now.sent_off:
-        errors["player"] = _("%(player)s è già stato espulso.") % {"player": player}
-    if kind == Kind.SUBSTITUTION and player2 is not None:
-        if player2.pk in now.on or player2.pk in now.came_on or player2.pk in now.sent_off:
-            errors["player2"] = _("%(player)s è già entrato in campo.") % {"player": player2}
-        elif now.known(player2.pk) and now.roles[player2.pk] != "bench":
-            errors["player2"] = _("%(player)s non è in panchina.") % {"player": player2}
-    return errors
-
-
-def _is_second_yellow(*, match: Match, player: Player | None) -> bool:
-    if player is None:
-        return False
-    return match.entries.filter(kind=Kind.YELLOW_CARD, player=player, overturned=False).exists()
-
-
 def _lock(match: Match) -> Match:
     """Reload the match under a row lock: writes to one match queue up, so update numbers never collide."""
     return Match.objects.select_for_update().get(pk=match.pk)
 
 
-def _append_update(*, match: Match, action: str, entry: Entry | None, scoreboard: bool) -> Update:
+def _append_update(
+    *, match: Match, action: str, entry: Entry | None, scoreboard: bool, sheet: bool = False
+) -> Update:
     seq = last_seq(match=match) + 1
-    frames = render_update(match=match, seq=seq, action=action, entry=entry, scoreboard=scoreboard)
+    frames = render_update(
+        match=match, seq=seq, action=action, entry=entry, scoreboard=scoreboard, sheet=sheet
+    )
     default = settings.LANGUAGE_CODE
     update = Update.objects.create(
         match=match,
@@ -215,7 +93,7 @@ def _append_update(*, match: Match, action: str, entry: Entry | None, scoreboard
 
 
 def _refresh_score(match: Match) -> bool:
-    """Recompute the stored score from the goal entries; tell whether it changed."""
+    """Recompute the stored score (and the shoot-out's) from the entries; tell whether it changed."""
     facts = match_facts(match=match, entries=key_entries(match=match))
     started = match.status != Status.SCHEDULED or facts.home.goals or facts.away.goals
     score = (
@@ -223,35 +101,78 @@ def _refresh_score(match: Match) -> bool:
         if started
         else (None, None, None, None)
     )
-    if score == (match.home_score, match.away_score, match.home_score_half_time, match.away_score_half_time):
+    shootout = facts.home.kicks or facts.away.kicks or match.status == Status.PENALTIES
+    penalties = (facts.home.shootout_score, facts.away.shootout_score) if shootout else (None, None)
+    fields = ("home_score", "away_score", "home_score_half_time", "away_score_half_time")
+    fields += ("home_penalties", "away_penalties")
+    values = (*score, *penalties)
+    if values == tuple(getattr(match, name) for name in fields):
         return False
-    match.home_score, match.away_score, match.home_score_half_time, match.away_score_half_time = score
-    match.save(update_fields=["home_score", "away_score", "home_score_half_time", "away_score_half_time"])
+    for name, value in zip(fields, values, strict=True):
+        setattr(match, name, value)
+    match.save(update_fields=fields)
     return True
 
 
+def _move_clock(match: Match, kind: str, at: datetime) -> None:
+    match.status = CLOCK_TRANSITIONS[kind][1]
+    match.period_started_at = at if match.status in Match.PLAYING_PERIODS else None
+    match.extra_time = match.extra_time or kind == Kind.EXTRA_TIME
+    match.save(update_fields=["status", "period_started_at", "extra_time"])
+
+
+def _rewind_clock(match: Match) -> None:
+    """Put the match back where its remaining clock entries leave it (after one of them was undone)."""
+    match.status, match.period_started_at, match.extra_time = Status.SCHEDULED, None, False
+    for entry in match.entries.filter(kind__in=CLOCK_KINDS).order_by("pk"):
+        match.status = CLOCK_TRANSITIONS[entry.kind][1]
+        match.period_started_at = entry.created_at if match.status in Match.PLAYING_PERIODS else None
+        match.extra_time = match.extra_time or entry.kind == Kind.EXTRA_TIME
+    match.save(update_fields=["status", "period_started_at", "extra_time"])
+
+
+def _set_overturned(*, match: Match, entry: Entry | None, overturned: bool) -> None:
+    """Mark an event overturned by the VAR (or standing again), and tell the fans."""
+    if entry is None or entry.overturned == overturned:
+        return
+    entry.overturned = overturned
+    entry.version += 1
+    entry.save(update_fields=["overturned", "version"])
+    _append_update(match=match, action=Update.Action.EDIT, entry=entry, scoreboard=False)
+
+
+def _overturned_by(entry: Entry) -> Entry | None:
+    """The event a VAR entry overturns, if it overturns one."""
+    if entry.kind != Kind.VAR_CHECK or entry.var_outcome not in OVERTURNS or entry.overturns_id is None:
+        return None
+    return Entry.objects.select_for_update().filter(pk=entry.overturns_id).first()
+
+
 def entry_publish(*, match: Match, draft: EntryDraft, author=None, at: datetime | None = None) -> Entry:
-    """Publish one entry; clock entries move the match on, goals move the score, all reach the fans."""
+    """Publish one entry; clock entries move the match on, goals move the score, VAR decisions overturn
+    what they name; all of it reaches the fans."""
     at = at or timezone.now()
     with transaction.atomic():
         match = _lock(match)
-        if draft.kind == Kind.YELLOW_CARD and _is_second_yellow(match=match, player=draft.player):
+        draft = when(match=match, draft=draft, at=at)
+        if second_yellow(match=match, draft=draft):
             draft = replace(draft, kind=Kind.SECOND_YELLOW)  # a second yellow is a red
-        entry_validate(match=match, draft=draft)
+        draft = entry_validate(match=match, draft=draft, at=at)
         kind, period, minute, added_minute = draft.kind, draft.period, draft.minute, draft.added_minute
         status_before = match.status
         if kind in CLOCK_TRANSITIONS:
-            new_status = CLOCK_TRANSITIONS[kind][1]
-            match.status = new_status
-            match.period_started_at = at if new_status in Match.PLAYING_PERIODS else None
-            match.save(update_fields=["status", "period_started_at"])
+            clock_before = match.clock(now=at)  # a whistle that ends a period is given the minute it blew
+            _move_clock(match, kind, at)
+            if period is None:
+                playing = match.status if match.status in Match.PLAYING_PERIODS else status_before
+                period = PERIOD_OF_STATUS.get(playing, playing)
+            if minute is None and (clock := clock_before or match.clock(now=at)) is not None:
+                minute, added_minute = clock
             if kind == Kind.KICK_OFF:
                 _refresh_score(match)  # a started match shows 0–0
-        if period is None:
-            playing = match.status if match.status in Match.PLAYING_PERIODS else status_before
-            period = PERIOD_OF_STATUS.get(playing, playing)
-        if minute is None and (clock := match.clock(now=at)) is not None:
-            minute, added_minute = clock
+        target = None
+        if draft.var_outcome in OVERTURNS:
+            target = draft.overturns or overturn_target(match=match, draft=draft)
         entry = Entry.objects.create(
             match=match,
             period=period,
@@ -262,6 +183,7 @@ def entry_publish(*, match: Match, draft: EntryDraft, author=None, at: datetime 
             player=draft.player,
             player2=draft.player2,
             var_outcome=draft.var_outcome,
+            overturns=target or draft.overturns,
             stoppage_minutes=draft.stoppage_minutes,
             text=clean_text(draft.text),
             author=author,
@@ -270,9 +192,13 @@ def entry_publish(*, match: Match, draft: EntryDraft, author=None, at: datetime 
         if kind == Kind.STOPPAGE_TIME and period in STOPPAGE_FIELD:
             setattr(match, STOPPAGE_FIELD[period], draft.stoppage_minutes)
             match.save(update_fields=[STOPPAGE_FIELD[period]])
-        score_changed = entry.is_goal and _refresh_score(match)
-        scoreboard = score_changed or match.status != status_before or kind == Kind.STOPPAGE_TIME
-        _append_update(match=match, action=Update.Action.PUBLISH, entry=entry, scoreboard=scoreboard)
+        _set_overturned(match=match, entry=target, overturned=True)
+        changed = _refresh_score(match) or match.status != status_before
+        scoreboard = changed or kind == Kind.STOPPAGE_TIME or entry.is_key
+        sheet = entry.is_key or kind == Kind.EXTRA_TIME  # the timeline's axis grows by the extra time
+        _append_update(
+            match=match, action=Update.Action.PUBLISH, entry=entry, scoreboard=scoreboard, sheet=sheet
+        )
     return entry
 
 
@@ -318,8 +244,8 @@ EDITABLE_FIELDS = (
     "player",
     "player2",
     "var_outcome",
+    "overturns",
     "stoppage_minutes",
-    "overturned",
 )
 
 
@@ -336,12 +262,16 @@ def entry_update(
         new_kind = changes.get("kind", entry.kind)
         if new_kind != entry.kind and (new_kind in CLOCK_TRANSITIONS or entry.kind in CLOCK_TRANSITIONS):
             raise ValidationError(
-                {"kind": _("Le voci del cronometro non cambiano tipo: cancellala e ripubblica.")}
+                {"kind": _("Le voci del cronometro non cambiano tipo: annullala e ripubblica.")}
             )
+        was_overturning = _overturned_by(entry)
         for name, value in changes.items():
             setattr(entry, name, value)
-        if entry.kind not in CLOCK_TRANSITIONS:
-            entry_validate(match=match, draft=EntryDraft.of(entry), entry_pk=entry.pk)
+        entry_validate(match=match, draft=EntryDraft.of(entry), entry_pk=entry.pk)
+        overturning = None
+        if entry.kind == Kind.VAR_CHECK and entry.var_outcome in OVERTURNS:
+            overturning = entry.overturns or overturn_target(match=match, draft=EntryDraft.of(entry))
+            entry.overturns = overturning
         if "text" in changes:
             entry.text = clean_text(entry.text)
         entry.edited_by = editor
@@ -351,26 +281,53 @@ def entry_update(
         if entry.kind == Kind.STOPPAGE_TIME and entry.period in STOPPAGE_FIELD:
             setattr(match, STOPPAGE_FIELD[entry.period], entry.stoppage_minutes)
             match.save(update_fields=[STOPPAGE_FIELD[entry.period]])
+        if was_overturning != overturning:
+            _set_overturned(match=match, entry=was_overturning, overturned=False)
+            _set_overturned(match=match, entry=overturning, overturned=True)
         scoreboard = _refresh_score(match) or entry.kind in (*Entry.KEY_KINDS, Kind.STOPPAGE_TIME)
-        _append_update(match=match, action=Update.Action.EDIT, entry=entry, scoreboard=scoreboard)
+        _append_update(
+            match=match, action=Update.Action.EDIT, entry=entry, scoreboard=scoreboard, sheet=entry.is_key
+        )
     return entry
 
 
 def entry_delete(*, entry: Entry, editor=None, version: int | None = None) -> None:
-    """Remove an entry from the blog (a clock entry cannot be removed: the match has moved on)."""
+    """Remove an entry from the blog. A clock entry is undone: the match goes back to where it was (the
+    latest first). The event a VAR decision overturned stands again."""
     with transaction.atomic():
         match = _lock(entry.match)
         entry = _lock_entry(entry, version)
         if entry.kind in CLOCK_TRANSITIONS:
-            raise ValidationError(
-                {"kind": _("Le voci del cronometro non si cancellano: modificane il testo.")}
-            )
+            _check_undo(match=match, entry=entry)
+        restored = _overturned_by(entry)
         was_key = entry.is_key
         entry_pk = entry.pk
         entry.delete()
         entry.pk = entry_pk
-        scoreboard = _refresh_score(match) or was_key
-        _append_update(match=match, action=Update.Action.DELETE, entry=entry, scoreboard=scoreboard)
+        status_before = match.status
+        if entry.kind in CLOCK_TRANSITIONS:
+            _rewind_clock(match)
+        _set_overturned(match=match, entry=restored, overturned=False)
+        scoreboard = _refresh_score(match) or was_key or match.status != status_before
+        _append_update(
+            match=match, action=Update.Action.DELETE, entry=entry, scoreboard=scoreboard, sheet=was_key
+        )
+
+
+def _check_undo(*, match: Match, entry: Entry) -> None:
+    latest = match.entries.filter(kind__in=CLOCK_KINDS).order_by("-pk").first()
+    if latest is not None and latest.pk != entry.pk:
+        raise ValidationError(
+            {
+                "kind": _("Il cronometro si riavvolge dall'ultima voce: annulla prima “%(kind)s”.")
+                % {"kind": latest.get_kind_display()}
+            }
+        )
+    events = match.entries.exclude(kind__in=(*CLOCK_KINDS, Kind.COMMENTARY, Kind.STOPPAGE_TIME))
+    if entry.kind == Kind.KICK_OFF and events.exists():
+        raise ValidationError(
+            {"kind": _("Ci sono già eventi di gioco: il calcio d'inizio non si può annullare.")}
+        )
 
 
 def entry_pin(*, entry: Entry, pinned: bool, editor=None) -> Entry:
@@ -392,24 +349,18 @@ def entry_pin(*, entry: Entry, pinned: bool, editor=None) -> Entry:
 
 
 def goal_overturn(*, entry: Entry, editor=None, text: str = "") -> Entry:
-    """VAR rules a goal out: the goal stays in the blog, marked overturned, the score is recomputed, and a
-    VAR entry tells the fans why."""
+    """VAR rules a goal out (the desk's button): a VAR entry that names the goal, like the composer's."""
     if entry.kind not in Entry.GOAL_KINDS:
         raise ValidationError({"kind": _("Solo un gol può essere annullato dal VAR.")})
-    with transaction.atomic():
-        # Under the entry's row lock: a second click (or a second editor) finds it annulled already and
-        # changes nothing, so one goal is overturned once, with one VAR entry.
-        if Entry.objects.select_for_update().filter(pk=entry.pk, overturned=True).exists():
-            raise ValidationError({"overturned": _("Questo gol è già stato annullato.")})
-        entry_update(entry=entry, editor=editor, overturned=True)
-        draft = EntryDraft(
-            kind=Kind.VAR_CHECK,
-            team=entry.team,
-            player=entry.player,
-            var_outcome=Entry.VarOutcome.GOAL_OVERTURNED,
-            text=text,
-        )
-        return entry_publish(match=entry.match, draft=draft, author=editor)
+    draft = EntryDraft(
+        kind=Kind.VAR_CHECK,
+        team=entry.team,
+        player=entry.player,
+        var_outcome=Entry.VarOutcome.GOAL_OVERTURNED,
+        overturns=entry,
+        text=text,
+    )
+    return entry_publish(match=entry.match, draft=draft, author=editor)
 
 
 def match_summary_set(*, match: Match, summary: str) -> Match:
@@ -419,6 +370,20 @@ def match_summary_set(*, match: Match, summary: str) -> Match:
         raise ValidationError(
             {"summary": _("La sintesi supera i %(max)d caratteri.") % {"max": MAX_TEXT_LENGTH}}
         )
-    Match.objects.filter(pk=match.pk).update(summary=summary)
-    match.summary = summary
+    with transaction.atomic():
+        match = _lock(match)
+        if match.summary == summary:
+            return match
+        match.summary = summary
+        match.save(update_fields=["summary"])
+        _append_update(match=match, action=Update.Action.MATCH, entry=None, scoreboard=True, sheet=True)
     return match
+
+
+def match_sheet_changed(*, match: Match) -> None:
+    """The team sheets, the kick-off time or the officials changed (matches.signals.match_changed): one
+    update in the log, so open pages follow and every cached copy of the page is stale."""
+    with transaction.atomic():
+        match = _lock(match)
+        _refresh_score(match)
+        _append_update(match=match, action=Update.Action.MATCH, entry=None, scoreboard=True, sheet=True)

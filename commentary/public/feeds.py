@@ -167,9 +167,11 @@ class CompetitionResultsFeed(AtomFeed):
             .order_by("-kickoff", "-pk")[:RESULTS_FEED_MAX_MATCHES]
         )
         goals: dict[int, list[Entry]] = {match.pk: [] for match in matches}
-        for goal in Entry.objects.filter(
-            match__in=matches, kind__in=Entry.GOAL_KINDS, overturned=False
-        ).select_related("player"):
+        for goal in (
+            Entry.objects.filter(match__in=matches, kind__in=Entry.GOAL_KINDS, overturned=False)
+            .exclude(period=Entry.Period.PENALTIES)  # a shoot-out's kicks are not goals
+            .select_related("player")
+        ):
             goals[goal.match_id].append(goal)
         for match in matches:
             match.feed_goals = goals[match.pk]

@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
@@ -12,33 +10,13 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import condition
 
 from commentary.domain.presenters import scorers_line
-from commentary.domain.rendering import scoreboard_context
-from commentary.domain.selectors import MatchFacts, feed_entries, last_seq, lineups
-from commentary.models import Entry, Update
+from commentary.domain.rendering import scoreboard_context, sheet_context
+from commentary.domain.report import json_ld
+from commentary.domain.selectors import feed_entries, last_seq
+from commentary.models import Update
 from matches.models import Match
 from matches.presenters import result_line
 from matches.standings import standings_table
-
-from .report import json_ld, place_players, timeline
-
-
-def _player_marks(facts: MatchFacts) -> dict[int, list[dict]]:
-    """Goal, card and substitution marks beside each player of the line-ups."""
-    marks = defaultdict(list)
-
-    def mark(player_id, css, icon, title, entry):
-        marks[player_id].append({"css": css, "icon": icon, "title": title, "minute": entry.minute_label})
-
-    for side in facts.sides.values():
-        for goal in side.goals:
-            title = _("Autogol") if goal.kind == Entry.Kind.OWN_GOAL else _("Gol")
-            mark(goal.player_id, "goal", "ball", title, goal)
-        for card in side.cards:
-            mark(card.player_id, card.kind, card.icon, card.get_kind_display(), card)
-        for sub in side.substitutions:
-            mark(sub.player_id, "off", "", _("Uscito"), sub)
-            mark(sub.player2_id, "on", "", _("Entrato"), sub)
-    return marks
 
 
 def _reading(request, *, archive: bool) -> tuple[str, bool]:
@@ -52,19 +30,27 @@ def _reading(request, *, archive: bool) -> tuple[str, bool]:
 
 def _match_version(request, pk: int) -> str | None:
     """The page's ETag: it changes with every update of the match, and with what the reader asked for."""
-    match = Match.objects.filter(pk=pk).values("status").first()
+    match = Match.objects.filter(pk=pk).values("status", "competition_id").first()
     if match is None:
         return None
-    return "-".join(
-        str(part)
-        for part in (
-            pk,
-            last_seq(match=Match(pk=pk)),
-            get_language(),
-            match["status"],
-            *_reading(request, archive=match["status"] in ARCHIVE_STATUSES),
-        )
-    )
+    archive = match["status"] in ARCHIVE_STATUSES
+    parts = [
+        pk,
+        last_seq(match=Match(pk=pk)),
+        get_language(),
+        match["status"],
+        *_reading(request, archive=archive),
+    ]
+    if match["status"] == Match.Status.FINISHED:
+        # the table after the match on the page moves with every other result of the competition
+        parts.append(_competition_version(match["competition_id"]))
+    return "-".join(str(part) for part in parts)
+
+
+def _competition_version(competition_id: int) -> int:
+    """The newest update of any match of the competition: it changes with every result."""
+    newest = Update.objects.filter(match__competition_id=competition_id).order_by("-pk").values("pk").first()
+    return newest["pk"] if newest else 0
 
 
 def _last_modified(request, pk: int):
@@ -87,30 +73,13 @@ def match_detail(request, pk: int):
     # client, which applies it idempotently (see docs/PROTOCOL.md).
     seq = last_seq(match=match)
     entries = feed_entries(match=match)
-    context = scoreboard_context(match=match, entries=entries)
+    context = {
+        **scoreboard_context(match=match, entries=entries),
+        **sheet_context(match=match, entries=entries),
+    }
     facts = context["facts"]
-    marks = _player_marks(facts)
-    sides = lineups(match=match)
-    lineup_sides = []
-    for key, team, formation, coach in (
-        ("home", match.home_team, match.home_formation, match.home_coach),
-        ("away", match.away_team, match.away_formation, match.away_coach),
-    ):
-        for row in sides[key]["starters"] + sides[key]["bench"]:
-            row.marks = marks.get(row.player_id, [])
-        lineup_sides.append(
-            {
-                "key": key,
-                "team": team,
-                "formation": formation,
-                "coach": coach,
-                **sides[key],
-                "pitch": place_players(formation=formation, starters=sides[key]["starters"], marks=marks),
-            }
-        )
     archive = _archive(match)
     order, key_only = _reading(request, archive=archive)
-    cards = sorted(facts.home.cards + facts.away.cards, key=lambda e: e.pk)
     page_url = request.build_absolute_uri(request.path)
     headline = result_line(match)
     context.update(
@@ -120,10 +89,6 @@ def match_detail(request, pk: int):
         key_only=key_only,
         live=not archive,
         pinned=next((e for e in entries if e.pinned), None),
-        lineup_sides=lineup_sides,
-        bookings=cards,
-        sent_off=[c for c in cards if c.kind in Entry.SENDING_OFF_KINDS],
-        timeline=timeline(match=match, facts=facts),
         headline=headline,
         description=_description(match, facts),
         page_url=page_url,
@@ -133,7 +98,10 @@ def match_detail(request, pk: int):
     response = render(request, "commentary/match_detail.html", context)
     # Live pages are revalidated every time (a 304 while nothing happened); a finished match may be kept a
     # minute by any cache. Either way the ETag makes a repeat visit cheap.
-    patch_cache_control(response, public=True, max_age=60 if archive else 0, must_revalidate=not archive)
+    if archive:
+        patch_cache_control(response, public=True, max_age=60)
+    else:
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     return response
 
 

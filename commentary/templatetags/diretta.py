@@ -23,3 +23,4 @@ def icon(name: str, css: str = "") -> str:
 register.filter("goal_note", presenters.goal_note)
 register.filter("goal_note_title", presenters.goal_note_title)
 register.filter("scorer_line", presenters.scorer_line)
+register.filter("kick_line", presenters.kick_line)

@@ -16,6 +16,10 @@ def full_teams_line(match) -> str:
 
 
 register.filter("score", presenters.score)
+register.filter("score_line", presenters.score_line)
+register.filter("decision", presenters.decision)
+register.filter("aggregate_line", presenters.aggregate_line)
+register.filter("page_title", presenters.page_title)
 register.filter("half_time_line", presenters.half_time_line)
 
 

@@ -11,7 +11,7 @@
   const status = document.getElementById("live-status");
   const announcer = document.getElementById("announcer");
   const moreButton = document.getElementById("new-updates");
-  const baseTitle = document.title;
+  let baseTitle = document.title;
   const feed = () => document.getElementById("feed");
   const order = feed().dataset.order;
   const filter = feed().dataset.filter;
@@ -24,9 +24,12 @@
   // Back quickly after a restart, with jitter so thousands of pages do not reconnect in the same instant.
   htmx.config.wsReconnectDelay = (retry) => Math.min(500 * 2 ** retry, 8000) * (0.5 + Math.random() / 2);
 
+  // "In diretta" only while the match is being played; connected before or after it, the words say so.
   function setState(state) {
+    const board = document.getElementById("scoreboard");
+    const playing = !board || board.dataset.liveStatus === "1";
     status.dataset.state = state;
-    status.textContent = status.dataset[state] || state;
+    status.textContent = (state === "live" && !playing ? status.dataset.connected : status.dataset[state]) || state;
   }
 
   live.addEventListener("htmx:wsConnecting", () => { if (status.dataset.state !== "live") setState("reconnecting"); });
@@ -66,6 +69,12 @@
     seq = incoming;
     incoming = null;
     feed().dataset.seq = String(seq);
+    const board = document.getElementById("scoreboard");   // the tab's title follows the score and status
+    if (board && board.dataset.title && board.dataset.title !== baseTitle) {
+      baseTitle = board.dataset.title;
+      document.title = pending.length ? `(${pending.length}) ${baseTitle}` : baseTitle;
+    }
+    if (status.dataset.state === "live") setState("live");
     if (incomingResync) {   // a resync frame is the whole feed as it comes for everyone: newest first, unfiltered
       const f = feed();
       f.dataset.order = order;

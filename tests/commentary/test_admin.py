@@ -7,6 +7,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_entry_added_in_the_admin_goes_through_the_service(client, editor, match):
+    publish(match=match, kind=Entry.Kind.KICK_OFF)
     client.force_login(editor)
     response = client.post(
         "/admin/commentary/entry/add/",
@@ -24,7 +25,7 @@ def test_entry_added_in_the_admin_goes_through_the_service(client, editor, match
     assert response.status_code == 302, response.content.decode()[:3000]
     match.refresh_from_db()
     assert match.home_score == 1
-    entry = Entry.objects.get()
+    entry = Entry.objects.get(kind="goal")
     assert entry.author == editor
     assert Update.objects.filter(match=match, entry_id=entry.pk).exists()
 

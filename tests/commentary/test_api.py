@@ -211,12 +211,24 @@ def test_match_list_filters_by_status(client, three_states, status):
     assert data["count"] == 1
 
 
+# The demo match's score as the API tells it: no extra time, no shoot-out, a single leg.
+DEMO_SCORE = {
+    "home": 1,
+    "away": 1,
+    "half_time": {"home": 1, "away": 1},
+    "extra_time": False,
+    "penalties": None,
+    "aggregate": None,
+    "line": "1–1",
+}
+
+
 def test_match_list_shows_teams_score_and_last_update(client, three_states):
     data = client.get(reverse("api:match-list")).json()
     assert data["count"] == 3
     by_id = {m["id"]: m for m in data["results"]}
     demo = by_id[three_states["finished"].pk]
-    assert demo["score"] == {"home": 1, "away": 1, "half_time": {"home": 1, "away": 1}}
+    assert demo["score"] == DEMO_SCORE
     assert demo["home_team"] == {
         "id": three_states["finished"].home_team_id,
         "name": "AC Milan",
@@ -227,7 +239,9 @@ def test_match_list_shows_teams_score_and_last_update(client, three_states):
     assert demo["kickoff"] == "2024-02-25T20:45:00+01:00"
     assert demo["last_seq"] == Update.objects.filter(match=three_states["finished"]).count()
     assert demo["url"] == f"http://testserver/matches/{demo['id']}/"
-    assert by_id[three_states["live"].pk]["score"] == {"home": 0, "away": 0, "half_time": None}
+    live_score = by_id[three_states["live"].pk]["score"]
+    assert (live_score["home"], live_score["away"], live_score["half_time"]) == (0, 0, None)
+    assert (live_score["line"], live_score["penalties"], live_score["extra_time"]) == ("0–0", None, False)
     assert by_id[three_states["live"].pk]["last_seq"] == 1
     assert by_id[three_states["scheduled"].pk]["score"] is None
     assert by_id[three_states["scheduled"].pk]["last_seq"] == 0
@@ -267,7 +281,7 @@ def test_match_list_paginates_with_limit_and_offset(client, db):
 
 def test_demo_match_detail_has_result_scorers_bookings_and_substitutions(client, demo_match):
     data = client.get(reverse("api:match-detail", args=[demo_match.pk])).json()
-    assert data["score"] == {"home": 1, "away": 1, "half_time": {"home": 1, "away": 1}}
+    assert data["score"] == DEMO_SCORE
     assert data["status"] == "finished"
     assert data["referee"] == "Daniele Orsato"
     assert data["formations"] == {"home": "4-2-3-1", "away": "3-4-2-1"}

@@ -6,7 +6,7 @@ from django.urls import reverse
 from commentary.domain import services
 from commentary.models import Entry, Update
 from matches.models import Match
-from tests.conftest import player, publish
+from tests.conftest import play_to, player, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_player_found_by_a_few_letters_without_accents(desk_client, demo_match):
 
 
 def test_substitution_pickers_offer_bench_then_drop_who_went_off(desk_client, match):
-    publish(match=match, kind=Entry.Kind.KICK_OFF)
+    play_to(match, "second_half")
     html = desk_client.get(reverse("desk-state", args=[match.pk])).content.decode()
     bench = html[html.index('id="players-bench"') :]
     bench = bench[: bench.index("</datalist>")]

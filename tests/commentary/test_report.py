@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from commentary.domain import services
+from commentary.domain.report import formation_lines
 from commentary.models import Entry
-from commentary.public.report import formation_lines
 from tests.conftest import make_match, publish
 
 pytestmark = pytest.mark.django_db

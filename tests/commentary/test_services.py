@@ -2,12 +2,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test.html import parse_html
 from django.utils import timezone
 
 from commentary.domain import services
 from commentary.models import Entry, Update
 from matches.models import Match
-from tests.conftest import player, publish
+from tests.conftest import play_to, player, publish
 
 Kind = Entry.Kind
 pytestmark = pytest.mark.django_db
@@ -60,15 +61,85 @@ def test_own_goal_counts_for_the_other_side(match):
     assert (match.home_score, match.away_score) == (0, 1)
 
 
-def test_goal_overturned_by_var_leaves_the_score(match):
+def test_a_var_entry_written_in_the_composer_overturns_the_goal_it_names(match):
     kick_off(match)
     goal = publish(
         match=match, kind=Kind.GOAL, minute=30, team=match.home_team, player=player(match.home_team, 9)
     )
-    services.entry_update(entry=goal, overturned=True)
+    var = publish(
+        match=match,
+        kind=Kind.VAR_CHECK,
+        minute=32,
+        team=match.home_team,
+        var_outcome=Entry.VarOutcome.GOAL_OVERTURNED,
+        text="Fuorigioco di Giroud.",
+    )
     match.refresh_from_db()
     assert (match.home_score, match.away_score) == (0, 0)
-    assert Entry.objects.get(pk=goal.pk).overturned
+    assert var.overturns == goal and Entry.objects.get(pk=goal.pk).overturned
+    # the fans got the goal marked overturned, then the VAR entry with the new score
+    edit, published = Update.objects.filter(match=match).order_by("-seq")[:2][::-1]
+    assert (edit.action, edit.entry_id) == (Update.Action.EDIT, goal.pk)
+    assert "annullato dal VAR" in edit.html
+    assert published.entry_id == var.pk and 'data-score="home">0<' in published.html
+
+
+def test_deleting_the_var_entry_gives_the_goal_back(match):
+    kick_off(match)
+    goal = publish(
+        match=match, kind=Kind.GOAL, minute=30, team=match.home_team, player=player(match.home_team, 9)
+    )
+    var = services.goal_overturn(entry=goal)
+    services.entry_delete(entry=var)
+    match.refresh_from_db()
+    assert (match.home_score, match.away_score) == (1, 0)
+    assert not Entry.objects.get(pk=goal.pk).overturned
+
+
+def test_a_var_decision_names_an_event_it_can_overturn(match):
+    kick_off(match)
+    goal = publish(
+        match=match, kind=Kind.GOAL, minute=30, team=match.home_team, player=player(match.home_team, 9)
+    )
+    with pytest.raises(ValidationError) as refused:  # no red card to overturn
+        publish(
+            match=match,
+            kind=Kind.VAR_CHECK,
+            team=match.away_team,
+            var_outcome=Entry.VarOutcome.RED_CARD_OVERTURNED,
+        )
+    assert "overturns" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:  # a goal is not a red card
+        publish(
+            match=match,
+            kind=Kind.VAR_CHECK,
+            team=match.home_team,
+            var_outcome=Entry.VarOutcome.RED_CARD_OVERTURNED,
+            overturns=goal,
+        )
+    assert "non può annullare" in refused.value.message_dict["overturns"][0]
+    services.goal_overturn(entry=goal)
+    with pytest.raises(ValidationError) as refused:
+        services.goal_overturn(entry=goal)
+    assert "già stato annullato" in refused.value.message_dict["overturns"][0]
+    assert Entry.objects.filter(kind=Kind.VAR_CHECK).count() == 1
+
+
+def test_a_red_card_overturned_puts_the_player_back_on_the_pitch(match):
+    kick_off(match)
+    red = publish(
+        match=match, kind=Kind.RED_CARD, minute=30, team=match.home_team, player=player(match.home_team, 9)
+    )
+    publish(
+        match=match,
+        kind=Kind.VAR_CHECK,
+        minute=33,
+        team=match.home_team,
+        var_outcome=Entry.VarOutcome.RED_CARD_OVERTURNED,
+    )
+    assert Entry.objects.get(pk=red.pk).overturned
+    scoreboard = Update.objects.filter(match=match).order_by("-seq").first().html
+    assert "scoreboard__red" not in scoreboard
 
 
 def test_deleting_a_goal_recomputes_the_score(match):
@@ -177,7 +248,9 @@ def test_update_frames_carry_their_sequence_number_on_every_top_level_element(ma
     update = Update.objects.get(match=match, entry_id=goal.pk)
     assert f'id="entry-{goal.pk}"' in update.html
     assert 'id="scoreboard"' in update.html
-    assert update.html.count(f'data-seq="{update.seq}"') == 2
+    top_level = [child for child in parse_html(update.html).children if not isinstance(child, str)]
+    assert len(top_level) >= 2  # the entry and the scoreboard (a goal brings the match sheet too)
+    assert all(dict(element.attributes).get("data-seq") == str(update.seq) for element in top_level)
 
 
 def test_stale_edit_is_refused(match):
@@ -221,9 +294,16 @@ def test_failed_publish_leaves_nothing_behind(match, monkeypatch):
 
 
 def test_second_yellow_becomes_a_sending_off(match):
-    kick_off(match)
+    play_to(match, "second_half")
     booked = player(match.away_team, 5)
-    publish(match=match, kind=Kind.YELLOW_CARD, minute=20, team=match.away_team, player=booked)
+    publish(
+        match=match,
+        kind=Kind.YELLOW_CARD,
+        period="first_half",
+        minute=20,
+        team=match.away_team,
+        player=booked,
+    )
     second = publish(match=match, kind=Kind.YELLOW_CARD, minute=60, team=match.away_team, player=booked)
     assert second.kind == Kind.SECOND_YELLOW
     with pytest.raises(ValidationError) as error:
@@ -232,7 +312,7 @@ def test_second_yellow_becomes_a_sending_off(match):
 
 
 def test_substitution_rules_follow_the_team_sheet(match):
-    kick_off(match)
+    play_to(match, "second_half")
     home = match.home_team
     publish(
         match=match,

@@ -84,15 +84,10 @@ class TimelineEvent:
 
 def timeline(*, match: Match, facts: MatchFacts) -> dict:
     """Key events along the match: 90 minutes (120 with extra time), stoppage time drawn after each half."""
-    extra_time = any(
+    extra_time = match.extra_time or any(
         e.period in (Entry.Period.EXTRA_FIRST_HALF, Entry.Period.EXTRA_SECOND_HALF)
         for side in facts.sides.values()
         for e in side.goals + side.cards + side.substitutions
-    ) or match.status in (
-        Match.Status.EXTRA_FIRST_HALF,
-        Match.Status.EXTRA_HALF_TIME,
-        Match.Status.EXTRA_SECOND_HALF,
-        Match.Status.PENALTIES,
     )
     # each period gets its minutes plus its announced stoppage time on the axis
     periods = [(0, 45, match.stoppage_first_half or 0), (45, 90, match.stoppage_second_half or 0)]
