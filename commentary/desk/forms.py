@@ -1,12 +1,13 @@
 """The live desk's forms. They collect and resolve input; the rules live in commentary.domain.services."""
 
+import difflib
 import re
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from commentary.domain.rules import MAX_TEXT_LENGTH
+from commentary.domain.rules import MAX_TEXT_LENGTH, OVERTURNS
 from commentary.domain.selectors import Pitch
 from commentary.models import CLOCK_KINDS, Entry
 from matches.models import Match, Player
@@ -16,7 +17,26 @@ Kind = Entry.Kind
 # Kinds whose "player" is anyone on the team sheet who has not been sent off (a booking on the bench happens);
 # for the others it is someone on the pitch. The player coming on comes from the bench.
 SHEET_KINDS = Entry.CARD_KINDS
-COMPOSER_KINDS = [(k, label) for k, label in Kind.choices if k not in CLOCK_KINDS and k != Kind.STOPPAGE_TIME]
+# The composer's kinds, the commonest first (clock and stoppage time have their own buttons).
+COMMON_KINDS = [
+    Kind.COMMENTARY,
+    Kind.GOAL,
+    Kind.PENALTY_GOAL,
+    Kind.OWN_GOAL,
+    Kind.YELLOW_CARD,
+    Kind.RED_CARD,
+    Kind.SUBSTITUTION,
+    Kind.VAR_CHECK,
+    Kind.CHANCE,
+    Kind.SAVE,
+    Kind.WOODWORK,
+    Kind.INJURY,
+]
+COMPOSER_KINDS = [
+    (k, Kind(k).label)
+    for k in dict.fromkeys([*COMMON_KINDS, *Kind.values])
+    if k not in CLOCK_KINDS and k != Kind.STOPPAGE_TIME
+]
 
 
 def player_label(player: Player, match: Match) -> str:
@@ -24,6 +44,23 @@ def player_label(player: Player, match: Match) -> str:
     team = match.home_team if player.team_id == match.home_team_id else match.away_team
     number = f"{player.shirt_number} " if player.shirt_number is not None else ""
     return f"{number}{player.display_name} · {team.short_name}"
+
+
+def entry_label(entry: Entry) -> str:
+    """How an event appears in the VAR picker: '23′ Gol · Messi'."""
+    who = f" · {entry.player.display_name}" if entry.player else ""
+    return f"{entry}{who}"
+
+
+def suggestions(text: str, candidates: list[Player], match: Match) -> list[str]:
+    """The candidates whose names look like what the editor typed (a typo, a missing letter)."""
+    wanted = fold(re.sub(r"^\d+\s*", "", text.split("·")[0]))
+    names = {}
+    for player in candidates:
+        for name in (player.display_name, player.name, player.name.split()[-1] if player.name else ""):
+            names.setdefault(fold(name), player)
+    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.7)
+    return list(dict.fromkeys(player_label(names[name], match) for name in close))
 
 
 def resolve_player(text: str, candidates: list[Player], match: Match) -> Player:
@@ -45,6 +82,11 @@ def resolve_player(text: str, candidates: list[Player], match: Match) -> Player:
             found = [p for p in candidates if wanted in fold(p.name) or wanted in fold(p.display_name)]
     if len(found) == 1:
         return found[0]
+    if not found and (close := suggestions(text, candidates, match)):
+        raise forms.ValidationError(
+            _("Nessun giocatore disponibile corrisponde a “%(text)s”: forse %(names)s?")
+            % {"text": text, "names": " o ".join(close)}
+        )
     if not found:
         raise forms.ValidationError(
             _("Nessun giocatore disponibile corrisponde a “%(text)s”.") % {"text": text}
@@ -54,7 +96,10 @@ def resolve_player(text: str, candidates: list[Player], match: Match) -> Player:
 
 
 class DeskEntryForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Tipo"), choices=COMPOSER_KINDS, initial=Kind.COMMENTARY)
+    # radio buttons, not a <select>: a select's type-ahead swaps one kind for another as the editor types
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Tipo"), choices=COMPOSER_KINDS, initial=Kind.COMMENTARY, widget=forms.RadioSelect
+    )
     minute = forms.IntegerField(label=gettext_lazy("Minuto"), required=False, min_value=0, max_value=130)
     added_minute = forms.IntegerField(label="+", required=False, min_value=0, max_value=30, initial=0)
     team = forms.ChoiceField(label=gettext_lazy("Squadra"), required=False)
@@ -62,6 +107,9 @@ class DeskEntryForm(forms.Form):
     player2 = forms.CharField(label=gettext_lazy("Secondo giocatore"), required=False, max_length=120)
     var_outcome = forms.ChoiceField(
         label=gettext_lazy("Esito VAR"), required=False, choices=Entry.VarOutcome.choices
+    )
+    overturns = forms.TypedChoiceField(
+        label=gettext_lazy("Annulla"), required=False, coerce=int, empty_value=None
     )
     text = forms.CharField(
         label=gettext_lazy("Testo"),
@@ -79,6 +127,14 @@ class DeskEntryForm(forms.Form):
             ("", "—"),
             ("home", match.home_team.short_name),
             ("away", match.away_team.short_name),
+        ]
+        # the events a VAR decision can overturn, newest first; blank: the latest standing of its kind
+        kinds = [kind for kinds in OVERTURNS.values() for kind in kinds]
+        self.events = {
+            e.pk: e for e in match.entries.filter(kind__in=kinds).select_related("player").order_by("-pk")
+        }
+        self.fields["overturns"].choices = [("", gettext_lazy("l'ultimo evento di quel tipo"))] + [
+            (pk, entry_label(e) + (" ✕" if e.overturned else "")) for pk, e in self.events.items()
         ]
 
     def candidates(self, field: str, kind: str) -> list[Player]:
@@ -117,6 +173,7 @@ class DeskEntryForm(forms.Form):
                 else self.match.away_team
             )
         data["team"] = team
+        data["overturns"] = self.events.get(data.get("overturns"))
         data["added_minute"] = data.get("added_minute") or 0
         return data
 

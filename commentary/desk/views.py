@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commentary.domain import rules, services
 from commentary.domain.drafts import EntryDraft
-from commentary.domain.permissions import requires
+from commentary.domain.markup import text_source
+from commentary.domain.permissions import can, requires
 from commentary.domain.rendering import scoreboard_context
 from commentary.domain.selectors import feed_entries, last_seq, pitch
 from commentary.models import CLOCK_KINDS, Entry
@@ -23,21 +24,6 @@ from .forms import ClockForm, DeskEntryForm, StoppageForm, player_label
 
 TEMPLATE = "commentary/desk.html"
 K = Entry.Kind
-QUICK_KINDS = [
-    K.GOAL,
-    K.PENALTY_GOAL,
-    K.OWN_GOAL,
-    K.YELLOW_CARD,
-    K.RED_CARD,
-    K.SUBSTITUTION,
-    K.VAR_CHECK,
-    K.PENALTY_MISSED,
-    K.PENALTY_SAVED,
-    K.CHANCE,
-    K.SAVE,
-    K.WOODWORK,
-    K.INJURY,
-]
 
 
 def _match(pk: int) -> Match:
@@ -112,7 +98,6 @@ def desk(request, pk: int):
         "order": "newest",
         "pinned": next((e for e in entries if e.pinned), None),
         "form": _composer_form(match, players=players, state=state["pitch"]),
-        "quick_kinds": [(kind, K(kind).label) for kind in QUICK_KINDS],
         "live": True,
     }
     return render(request, TEMPLATE, context)
@@ -124,6 +109,12 @@ def desk_publish(request, pk: int):
     match = _match(pk)
     form = _composer_form(match, request.POST)
     published = None
+    if (
+        form.is_valid()
+        and form.cleaned_data["var_outcome"] in rules.OVERTURNS
+        and not can(request.user, "overturn")
+    ):
+        form.add_error("var_outcome", _("Annullare un evento dopo il VAR richiede il permesso “overturn”."))
     if form.is_valid():  # the composer offers no clock kinds: those are the clock buttons' ("clock")
         try:
             published = services.entry_publish(
@@ -204,6 +195,20 @@ def _message(request, text: str, *, level: str = "error", status: int = 200) -> 
     return render(request, f"{TEMPLATE}#message", {"text": text, "level": level}, status=status)
 
 
+EDIT_FIELDS = (
+    "kind",
+    "minute",
+    "added_minute",
+    "team",
+    "player",
+    "player2",
+    "var_outcome",
+    "overturns",
+    "text",
+)
+CLOCK_EDIT_FIELDS = ("text", "minute", "added_minute")  # a clock entry keeps its kind; its time can be mended
+
+
 @requires("edit")
 def entry_edit(request, pk: int):
     entry = _entry(pk)
@@ -216,56 +221,55 @@ def entry_edit(request, pk: int):
         "player": player_label(entry.player, match) if entry.player else "",
         "player2": player_label(entry.player2, match) if entry.player2 else "",
         "var_outcome": entry.var_outcome,
-        "text": entry.text,
+        "overturns": entry.overturns_id,
+        "text": text_source(entry.text),
     }
-    version = entry.version
-    state = pitch(match=match)
+    # the pickers offer who was on the pitch at the entry's minute (the rules check it again on save)
+    before = rules.entries_before(match=match, draft=EntryDraft.of(entry), entry_pk=entry.pk)
     form = DeskEntryForm(
-        request.POST or None, match=match, pitch=state, players=_players(match), initial=initial
+        request.POST or None,
+        match=match,
+        pitch=pitch(match=match, entries=before),
+        players=_players(match),
+        initial=initial,
+        auto_id="edit_%s",  # the composer is on the same page
     )
-    if entry.is_clock or entry.kind == Entry.Kind.STOPPAGE_TIME:
+    fixed_kind = entry.is_clock or entry.kind == Entry.Kind.STOPPAGE_TIME
+    if fixed_kind:
         form.fields["kind"].choices = [(entry.kind, entry.get_kind_display())]
-    error = None
+    version, error, newer = entry.version, None, None
     if request.method == "POST":
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = -1
+        version = _version(request)
+        if (
+            form.is_valid()
+            and form.cleaned_data["var_outcome"] in rules.OVERTURNS
+            and not can(request.user, "overturn")
+        ):
+            form.add_error(
+                "var_outcome", _("Annullare un evento dopo il VAR richiede il permesso “overturn”.")
+            )
         if form.is_valid():
-            data = form.cleaned_data
             changes = {
-                name: data[name]
-                for name in (
-                    "kind",
-                    "minute",
-                    "added_minute",
-                    "team",
-                    "player",
-                    "player2",
-                    "var_outcome",
-                    "text",
-                )
+                name: form.cleaned_data[name] for name in (CLOCK_EDIT_FIELDS if fixed_kind else EDIT_FIELDS)
             }
-            changes["var_outcome"] = changes["var_outcome"] or ""
-            if entry.is_clock or entry.kind == Entry.Kind.STOPPAGE_TIME:
-                changes = {
-                    "text": data["text"],
-                    "minute": data["minute"],
-                    "added_minute": data["added_minute"],
-                }
+            if "var_outcome" in changes:
+                changes["var_outcome"] = changes["var_outcome"] or ""
             try:
                 services.entry_update(entry=entry, editor=request.user, version=version, **changes)
             except services.StaleEntryError as e:
+                # what the editor typed stays in the form (it is bound); the newer version is shown beside it,
+                # and saving again replaces it, knowingly
                 error = e.messages[0]
+                newer = Entry.objects.filter(pk=entry.pk).first()
+                version = newer.version if newer else version
             except ValidationError as e:
                 _apply_errors(form, e)
             else:
                 response = HttpResponse(status=204)
                 response["HX-Trigger"] = "entry-saved"
                 return response
-    return render(
-        request, f"{TEMPLATE}#edit", {"form": form, "entry": entry, "version": version, "error": error}
-    )
+    context = {"form": form, "entry": entry, "version": version, "error": error, "newer": newer}
+    return render(request, f"{TEMPLATE}#edit", context)
 
 
 @require_POST

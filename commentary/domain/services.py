@@ -5,12 +5,10 @@ numbered row of the update log with the fragment fans will receive. The fragment
 commit, so a fan never sees a change that was rolled back.
 """
 
-import re
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
 
-import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +21,7 @@ from matches.models import Match
 from matches.text import strip_control
 
 from .drafts import EntryDraft
+from .markup import clean_text
 from .rendering import render_update
 from .rules import (
     CLOCK_TRANSITIONS,
@@ -45,26 +44,6 @@ STOPPAGE_FIELD = {
     Entry.Period.EXTRA_FIRST_HALF: "stoppage_extra_first_half",
     Entry.Period.EXTRA_SECOND_HALF: "stoppage_extra_second_half",
 }
-ALLOWED_TAGS = {"b", "strong", "i", "em", "a", "br"}
-ALLOWED_TAG_START = re.compile(r"<(?!/?(?:" + "|".join(sorted(ALLOWED_TAGS)) + r")[\s/>])", re.IGNORECASE)
-
-
-def clean_text(text: str) -> str:
-    """The small markup an editor may use (**bold**, *italic*, <b>, <i>, <a href>), made safe with nh3.
-
-    Any other "<" is text, not markup: an editor who types "<script>" shows fans the word, and "<3" stays a
-    heart.
-    """
-    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", strip_control(text).strip())
-    text = re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])", r"<em>\1</em>", text)
-    text = ALLOWED_TAG_START.sub("&lt;", text)
-    return nh3.clean(
-        text,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
 
 
 def _lock(match: Match) -> Match:
@@ -265,6 +244,7 @@ def entry_update(
                 {"kind": _("Le voci del cronometro non cambiano tipo: annullala e ripubblica.")}
             )
         was_overturning = _overturned_by(entry)
+        as_it_was = {name: getattr(entry, name) for name in EDITABLE_FIELDS}
         for name, value in changes.items():
             setattr(entry, name, value)
         entry_validate(match=match, draft=EntryDraft.of(entry), entry_pk=entry.pk)
@@ -274,6 +254,8 @@ def entry_update(
             entry.overturns = overturning
         if "text" in changes:
             entry.text = clean_text(entry.text)
+        if all(getattr(entry, name) == value for name, value in as_it_was.items()):
+            return entry  # saved as it was: no edit, nothing to tell the fans
         entry.edited_by = editor
         entry.edited_at = at or timezone.now()
         entry.version += 1

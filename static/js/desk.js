@@ -27,19 +27,29 @@
     if (!form) return;
     const kind = form.elements.kind.value;
     const p = pickers(kind);
-    for (const name of ["player", "player2"]) {
+    // a field with an error is never hidden: the editor must see what to mend
+    const show = (name, wanted) => {
       const box = form.querySelector(`[data-field="${name}"]`);
-      box.hidden = !p[name];
+      if (box) box.hidden = !wanted && !box.querySelector(".composer__error");
+    };
+    for (const name of ["player", "player2"]) {
+      show(name, p[name]);
       if (p[name]) form.elements[name].setAttribute("list", `players-${p[name]}`);
     }
     const second = form.querySelector('[data-label-for="player2"]');
     if (second && p.second) second.textContent = label(p.second);
     const first = form.querySelector('[data-label-for="player"]');
     if (first) first.textContent = label(kind === "substitution" ? "off" : kind === "save" ? "keeper" : "player");
-    form.querySelector('[data-field="var_outcome"]').hidden = kind !== "var_check";
+    show("var_outcome", kind === "var_check");
+    show("overturns", kind === "var_check" && OVERTURNING.includes(form.elements.var_outcome.value));
   }
+  const OVERTURNING = ["goal_overturned", "red_card_overturned"];
+  // the kind is a group of radio buttons: its element to focus is the chosen one
+  const kindInput = (form) => form.querySelector('[name="kind"]:checked') || form.querySelector('[name="kind"]');
 
-  desk.addEventListener("change", (event) => { if (event.target.name === "kind") fitToKind(); });
+  desk.addEventListener("change", (event) => {
+    if (["kind", "var_outcome"].includes(event.target.name) && event.target.form?.id === "composer") fitToKind();
+  });
   desk.addEventListener("keydown", (event) => {
     const form = event.target.form;
     if (!form || form.id !== "composer") return;
@@ -48,13 +58,6 @@
     if (submit) { event.preventDefault(); form.requestSubmit(); }
   });
   desk.addEventListener("click", (event) => {
-    const quick = event.target.closest("[data-quick-kind]");
-    if (quick) {
-      const form = composer();
-      form.elements.kind.value = quick.dataset.quickKind;
-      fitToKind();
-      (form.querySelector('[data-field="player"]:not([hidden]) input') || form.elements.text).focus();
-    }
     if (event.target.closest("[data-close-dialog]")) document.getElementById("edit-dialog").close();
   });
 
@@ -63,14 +66,25 @@
     if (event.target.id === "composer" || event.detail.target?.id === "composer") {
       fitToKind();
       const form = composer();
-      const invalid = form.querySelector("[aria-invalid=true], .composer__error");
-      (invalid ? invalid.closest(".composer__field").querySelector("input,select,textarea") : form.elements.kind).focus();
+      focusFirstError(form) || kindInput(form).focus();
     }
     if (event.detail.target?.id === "edit-dialog-body") {
       const dialog = document.getElementById("edit-dialog");
       if (!dialog.open) dialog.showModal();
+      const form = dialog.querySelector("form");
+      if (form) focusFirstError(form);
     }
   });
+  // The first field with an error gets the focus (a screen reader reads its message: role=alert).
+  function focusFirstError(form) {
+    const error = form.querySelector(".composer__error, .errornote");
+    if (!error) return false;
+    const box = error.closest("[data-field]");
+    const input = box && (box.querySelector("input:checked") || box.querySelector("input,select,textarea"));
+    (input || error).focus?.();
+    if (!input) { error.tabIndex = -1; error.focus(); }
+    return true;
+  }
   document.body.addEventListener("entry-saved", () => document.getElementById("edit-dialog").close());
 
   // A request that failed (the server or its database away): nothing was swapped, so the composer still holds

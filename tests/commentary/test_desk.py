@@ -106,7 +106,11 @@ def test_errors_are_shown_next_to_the_field_and_nothing_is_saved(desk_client, ma
 def test_script_typed_by_an_editor_never_reaches_a_fan(desk_client, client, match):
     desk_post(desk_client, match, text='<script>alert("x")</script>Occhio <b>qui</b>')
     entry = Entry.objects.get()
-    assert "<script>" not in entry.text and "&lt;script&gt;" in entry.text and "<b>qui</b>" in entry.text
+    assert (
+        "<script>" not in entry.text
+        and "&lt;script&gt;" in entry.text
+        and "<strong>qui</strong>" in entry.text
+    )
     assert "<script>alert" not in Update.objects.get().html
 
 
@@ -184,3 +188,122 @@ def test_desk_urls_refuse_anyone_but_editors(client, django_user_model, match, m
     client.force_login(staff)
     assert getattr(client, method)(url, {"kind": "kick_off", "text": "x"}).status_code == 403
     assert Entry.objects.count() == 1 and Match.objects.get(pk=match.pk).status == "scheduled"
+
+
+# Desk safety -----------------------------------------------------------------------------------------
+
+
+def test_the_kind_is_a_group_of_radio_buttons_never_a_select_that_types_ahead(desk_client, match):
+    html = desk_client.get(reverse("desk", args=[match.pk])).content.decode()
+    assert '<select name="kind"' not in html
+    assert html.count('type="radio" name="kind"') == len(Entry.Kind.values) - 9  # no clock kinds, no stoppage
+    assert 'type="radio" name="kind" value="commentary"' in html
+
+
+def test_a_var_decision_in_the_composer_overturns_the_goal_it_names(desk_client, match):
+    play_to(match, "second_half")
+    home, away = match.home_team, match.away_team
+    first = publish(
+        match=match, kind="goal", minute=20, period="first_half", team=home, player=player(home, 9)
+    )
+    publish(match=match, kind="goal", minute=50, team=away, player=player(away, 10))
+    html = desk_post(
+        desk_client, match, kind="var_check", team="home", var_outcome="goal_overturned", overturns=first.pk
+    ).content.decode()
+    assert "composer__error" not in html, html
+    first.refresh_from_db()
+    match.refresh_from_db()
+    assert first.overturned and (match.home_score, match.away_score) == (0, 1)
+    assert Entry.objects.get(kind="var_check").overturns == first
+
+
+def test_overturning_from_the_composer_needs_the_overturn_permission(client, django_user_model, match):
+    from django.contrib.auth.models import Permission
+
+    play_to(match, "first_half")
+    goal = publish(
+        match=match, kind="goal", minute=20, team=match.home_team, player=player(match.home_team, 9)
+    )
+    user = django_user_model.objects.create_user("stagista", password="x-Secret-123", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="add_entry"))
+    client.force_login(user)
+    html = desk_post(
+        client, match, kind="var_check", team="home", var_outcome="goal_overturned"
+    ).content.decode()
+    assert "permesso" in html
+    goal.refresh_from_db()
+    match.refresh_from_db()
+    assert not goal.overturned and match.home_score == 1
+
+
+def test_a_refused_stale_edit_keeps_the_typed_text_and_shows_the_newer_version(
+    desk_client, django_user_model, match
+):
+    entry = publish(match=match, text="Prima versione")
+    other = django_user_model.objects.create_user("collega", password="x-Secret-456", is_staff=True)
+    services.entry_update(entry=entry, editor=other, version=1, text="Versione del **collega**")
+    url = reverse("desk-entry-edit", args=[entry.pk])
+    html = desk_client.post(
+        url, {"version": 1, "kind": "commentary", "added_minute": 0, "text": "Il mio testo lungo"}
+    ).content.decode()
+    assert "modificata da collega" in html
+    assert "Il mio testo lungo</textarea>" in html  # what the editor typed, still there
+    assert "data-newer-version" in html and "Versione del <strong>collega</strong>" in html
+    assert 'name="version" value="2"' in html  # saving again replaces the newer version, knowingly
+
+
+def test_an_unknown_name_gets_suggestions_not_a_guess(desk_client, match):
+    play_to(match, "first_half")
+    home = match.home_team
+    home.players.filter(shirt_number=7).update(name="Christian Pulisic", known_as="Pulisic")
+    html = desk_post(desk_client, match, kind="goal", team="home", player="Pulsic").content.decode()
+    assert "forse 7 Pulisic · " in html
+    assert not Entry.objects.filter(kind="goal").exists()
+
+
+def test_the_edit_dialog_shows_the_editors_markup_not_html(desk_client, match):
+    entry = publish(match=match, text="**Gol!** di *testa*, [il video](https://example.com/v)")
+    html = desk_client.get(reverse("desk-entry-edit", args=[entry.pk])).content.decode()
+    assert "**Gol!** di *testa*, [il video](https://example.com/v)</textarea>" in html
+    assert "&lt;strong&gt;" not in html
+    desk_client.post(
+        reverse("desk-entry-edit", args=[entry.pk]),
+        {
+            "version": 1,
+            "kind": "commentary",
+            "added_minute": 0,
+            "text": "**Gol!** di *testa*, [il video](https://example.com/v)",
+        },
+    )
+    entry.refresh_from_db()
+    assert entry.version == 1  # saved unchanged: nothing changed
+
+
+def test_an_entry_is_edited_against_the_pitch_at_its_minute(desk_client, match):
+    play_to(match, "second_half")
+    home = match.home_team
+    chance = publish(
+        match=match, kind="chance", minute=20, period="first_half", team=home, player=player(home, 9)
+    )
+    publish(
+        match=match,
+        kind="substitution",
+        minute=60,
+        team=home,
+        player=player(home, 9),
+        player2=player(home, 12),
+    )
+    response = desk_client.post(
+        reverse("desk-entry-edit", args=[chance.pk]),
+        {
+            "version": chance.version,
+            "kind": "chance",
+            "minute": 21,
+            "added_minute": 0,
+            "team": "home",
+            "player": "9",
+        },
+    )
+    assert response.status_code == 204, response.content.decode()
+    chance.refresh_from_db()
+    assert chance.minute == 21 and chance.player == player(home, 9)

@@ -52,6 +52,19 @@ def choose(page, select: str, option_label: str):
     raise AssertionError(f"{option_label!r} is not an option of {select}")
 
 
+KIND = "#composer [name=kind]:checked"
+
+
+def choose_kind(page, label: str):
+    """Pick a kind among the composer's radio buttons with the arrow keys, as a keyboard user does."""
+    tab_to(page, KIND)
+    for _ in range(40):
+        if page.locator(KIND).evaluate("el => el.closest('label').textContent.trim()") == label:
+            return
+        page.keyboard.press("ArrowRight")
+    raise AssertionError(f"{label!r} is not a kind of the composer")
+
+
 @pytest.fixture
 def desk_and_fan(browser, server):
     match = make_match()
@@ -81,7 +94,7 @@ def test_editor_runs_the_match_with_the_keyboard_and_the_fan_follows(desk_and_fa
     expect(fan.locator("#scoreboard")).to_contain_text("Primo tempo")
 
     # a goal by shirt number: kind, team, player, then Enter on the kind
-    choose(desk, "#id_kind", "Gol")
+    choose_kind(desk, "Gol")
     choose(desk, "#id_team", match.home_team.short_name)
     tab_to(desk, "#id_player")
     desk.keyboard.type("10")
@@ -92,22 +105,22 @@ def test_editor_runs_the_match_with_the_keyboard_and_the_fan_follows(desk_and_fa
     expect(fan.locator("#feed article").first).to_contain_text(f"G10-{home_code}")
 
     # a booking
-    choose(desk, "#id_kind", "Ammonizione")
+    choose_kind(desk, "Ammonizione")
     choose(desk, "#id_team", match.away_team.short_name)
     tab_to(desk, "#id_player")
     desk.keyboard.type("5")
-    tab_to(desk, "#id_kind")
+    tab_to(desk, KIND)
     desk.keyboard.press("Enter")
     expect(fan.locator("#feed article").first).to_have_class(re.compile("entry--yellow_card"), timeout=1_000)
 
     # a substitution: off 9, on 12
-    choose(desk, "#id_kind", "Sostituzione")
+    choose_kind(desk, "Sostituzione")
     choose(desk, "#id_team", match.home_team.short_name)
     tab_to(desk, "#id_player")
     desk.keyboard.type("9")
     tab_to(desk, "#id_player2")
     desk.keyboard.type("12")
-    tab_to(desk, "#id_kind")
+    tab_to(desk, KIND)
     desk.keyboard.press("Enter")
     expect(fan.locator("#feed article").first).to_contain_text(f"Entra G12-{home_code}", timeout=1_000)
     assert Entry.objects.filter(match=match).count() == 4
@@ -121,11 +134,11 @@ def test_editor_runs_the_match_with_the_keyboard_and_the_fan_follows(desk_and_fa
 def test_field_error_is_shown_and_nothing_is_published(desk_and_fan):
     match, desk, fan = desk_and_fan
     publish(match=match, kind=Entry.Kind.KICK_OFF)
-    choose(desk, "#id_kind", "Gol")
+    choose_kind(desk, "Gol")
     tab_to(desk, "#id_player")
     desk.keyboard.type("99")
     desk.keyboard.press("Shift+Tab")
-    tab_to(desk, "#id_kind")
+    tab_to(desk, KIND)
     desk.keyboard.press("Enter")
     expect(desk.locator("#id_player-error")).to_contain_text("Nessun giocatore")
     assert Entry.objects.filter(match=match).count() == 1
@@ -144,7 +157,7 @@ def test_edit_delete_and_a_script_reach_the_fan_safely(desk_and_fan):
     desk.locator(f"#entry-{entry.pk} .desk-tools button", has_text="Modifica").click()
     dialog = desk.locator("#edit-dialog")
     expect(dialog).to_be_visible()
-    dialog.locator("#id_text").fill("Formazioni ufficiali tra poco")
+    dialog.locator("#edit_text").fill("Formazioni ufficiali tra poco")
     dialog.locator("button[type=submit]").click()
     expect(dialog).to_be_hidden()
     expect(fan.locator(f"#entry-{entry.pk}")).to_contain_text("Formazioni ufficiali tra poco", timeout=1_000)
@@ -174,10 +187,10 @@ def test_second_editor_sees_entries_and_a_stale_edit_is_refused(desk_and_fan, br
     # both open the entry; Giulia saves first, Marco's save is refused, not silently applied
     desk.locator(f"#entry-{entry.pk} .desk-tools button", has_text="Modifica").click()
     other.locator(f"#entry-{entry.pk} .desk-tools button", has_text="Modifica").click()
-    desk.locator("#edit-dialog #id_text").fill("Versione di Giulia")
+    desk.locator("#edit_text").fill("Versione di Giulia")
     desk.locator("#edit-dialog button[type=submit]").click()
     expect(desk.locator("#edit-dialog")).to_be_hidden()
-    other.locator("#edit-dialog #id_text").fill("Versione di Marco")
+    other.locator("#edit_text").fill("Versione di Marco")
     other.locator("#edit-dialog button[type=submit]").click()
     expect(other.locator("#edit-dialog .errornote")).to_contain_text("modificata da giulia")
     expect(fan.locator(f"#entry-{entry.pk}")).to_contain_text("Versione di Giulia")
