@@ -313,3 +313,12 @@ def squad_files_import(*, paths: Iterable[Path]) -> SquadsReport:
         players = squad_import(team=team, players=parse_squad(text), known_as_overrides=kept)
         report.imported.append((team, len(players)))
     return report
+
+
+def players_add(*, team: Team, names: Iterable[str]) -> list[Player]:
+    """Add players to a team's squad by name (a tabellino's names found in no squad, on the editor's word)."""
+    with transaction.atomic():
+        return [
+            Player.objects.get_or_create(team=team, name=name, defaults={"known_as": known_as(name)})[0]
+            for name in names
+        ]

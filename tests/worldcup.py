@@ -179,3 +179,21 @@ def play_final(match: Match, *, shootout: list | None = None) -> Match:
         whistle("full_time")
     match.refresh_from_db()
     return match
+
+
+# The final as a newspaper's tabellino would print it (our own layout of the facts above; the unused
+# substitutes named are from the two squads of 22-26 players, not in the team sheets above).
+TABELLINO = """Argentina-Francia 3-3 d.t.s. (4-2 d.c.r.)
+
+Argentina (4-3-3): E. Martínez; Molina (91′ Montiel), Romero, Otamendi, Tagliafico (120+1′ Dybala);
+De Paul (102′ Paredes), Enzo Fernández, Mac Allister (116′ Pezzella); Messi, Álvarez (103′ Lautaro Martínez),
+Di María (64′ Acuña). A disposizione: Armani, Rulli, Foyth. Allenatore: Scaloni.
+Francia (4-2-3-1): Lloris; Koundé (113′ Disasi), Varane, Upamecano, Theo Hernández (71′ Camavinga);
+Tchouaméni, Rabiot (96′ Fofana); Dembélé (41′ Kolo Muani), Griezmann (71′ Coman), Mbappé; Giroud (41′ Thuram).
+Allenatore: Deschamps.
+A disposizione: Areola, Mandanda, Saliba
+Marcatori: 23′ rig. Messi, 36′ Di María, 80′ rig. e 81′ Mbappé, 108′ Messi, 118′ rig. Mbappé
+Arbitro: Szymon Marciniak
+Sequenza dei rigori: Mbappé (F) gol, Messi (A) gol, Coman (F) parato, Dybala (A) gol, Tchouaméni (F) fuori, \
+Paredes (A) gol, Kolo Muani (F) gol, Montiel (A) gol
+"""

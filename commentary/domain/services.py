@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from commentary.live.doorbell import announce
 from commentary.models import CLOCK_KINDS, Entry, Update
 from matches.models import Match
+from matches.services import tabellino_apply
+from matches.tabellino.resolve import ResolvedTabellino
 from matches.text import strip_control
 
 from .drafts import EntryDraft
@@ -34,6 +36,7 @@ from .rules import (
     when,
 )
 from .selectors import key_entries, last_seq, match_facts
+from .tabellino import describe, tabellino_story
 
 Kind = Entry.Kind
 Status = Match.Status
@@ -369,3 +372,59 @@ def match_sheet_changed(*, match: Match) -> None:
         match = _lock(match)
         _refresh_score(match)
         _append_update(match=match, action=Update.Action.MATCH, entry=None, scoreboard=True, sheet=True)
+
+
+def tabellino_record(
+    *, match: Match, resolved: ResolvedTabellino, with_events: bool = False, author=None
+) -> list[str]:
+    """Save the team sheets a tabellino gives (matches.services.tabellino_apply) and, `with_events`, the
+    match it tells: its goals, cards, substitutions and shoot-out as entries, with the whistles around them
+    for a match not played here yet, so a finished match is recorded from one paste. All or nothing, in one
+    transaction; returns what was left out (events without a minute).
+
+    Events go only to a match with none yet (no key or clock entries): a second paste would count every goal
+    twice. A result already stored must be the one the goals make.
+    """
+    with transaction.atomic():
+        match = _lock(match)
+        tabellino_apply(match=match, resolved=resolved)
+        if not with_events:
+            return []
+        told = match.entries.filter(kind__in=(*Entry.KEY_KINDS, *CLOCK_KINDS)).count()
+        if told:
+            raise ValidationError(
+                _(
+                    "La partita ha già %(count)d eventi nella cronaca: gli eventi del tabellino si "
+                    "registrano solo in una partita che non ne ha."
+                )
+                % {"count": told}
+            )
+        result = (match.home_score, match.away_score) if match.status == Status.FINISHED else None
+        whistles = match.status == Status.SCHEDULED
+        if not whistles and match.status != Status.FINISHED:
+            raise ValidationError(
+                _(
+                    "Gli eventi del tabellino si registrano in una partita da giocare o finita "
+                    "(ora: %(status)s)."
+                )
+                % {"status": match.get_status_display()}
+            )
+        story = tabellino_story(match=match, resolved=resolved, whistles=whistles)
+        for draft in story.drafts:
+            try:
+                entry_publish(match=match, draft=draft, author=author)
+            except ValidationError as error:
+                raise ValidationError(
+                    _("%(event)s: %(reason)s")
+                    % {"event": describe(draft), "reason": " ".join(error.messages)}
+                ) from error
+        match.refresh_from_db()
+        if result is not None and result != (None, None) and result != (match.home_score, match.away_score):
+            raise ValidationError(
+                _("I gol del tabellino fanno %(told)s, il risultato registrato è %(stored)s: niente salvato.")
+                % {
+                    "told": f"{match.home_score}–{match.away_score}",
+                    "stored": f"{result[0]}–{result[1]}",
+                }
+            )
+    return story.left_out

@@ -28,6 +28,7 @@ class TeamSheet:
     coach: str | None
     starters: tuple[str, ...]
     substitutions: tuple[Substitution, ...]  # in the order the players came on
+    bench: tuple[str, ...] = ()  # "A disposizione": the substitutes as listed (some may have come on)
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,28 @@ class Goal:
 
 
 @dataclass(frozen=True)
-class SendingOff:
+class Card:
+    """A booking or a sending-off; the minute is None where the tabellino gives none."""
+
     minute: int | None
     added: int
     player: str
+
+
+SCORED, SAVED, MISSED = "scored", "saved", "missed"
+
+
+@dataclass(frozen=True)
+class Kick:
+    """One kick of a shoot-out; `team` is the name of its team line, None where the text does not say."""
+
+    team: str | None
+    player: str
+    outcome: str  # SCORED, SAVED or MISSED
+
+    @property
+    def scored(self) -> bool:
+        return self.outcome == SCORED
 
 
 @dataclass(frozen=True)
@@ -51,8 +70,10 @@ class Tabellino:
     teams: tuple[TeamSheet, TeamSheet]  # as written: home first
     scorers: tuple[Goal, ...] = ()
     referee: str | None = None
-    booked: tuple[str, ...] = ()
-    sent_off: tuple[SendingOff, ...] = ()
+    booked: tuple[Card, ...] = ()
+    sent_off: tuple[Card, ...] = ()
+    shootout: tuple[Kick, ...] = ()  # in kick order
+    extra_time: bool = False  # the text says "d.t.s." / "a.e.t."
     # Lines that look like data but could not be read; they are skipped, not fatal.
     warnings: tuple[str, ...] = ()
 
@@ -68,6 +89,7 @@ class Tabellino:
                         {"minute": s.minute, "added": s.added, "off": s.off, "on": s.on}
                         for s in team.substitutions
                     ],
+                    "bench": list(team.bench),
                 }
                 for team in self.teams
             ],
@@ -82,9 +104,18 @@ class Tabellino:
                 for g in self.scorers
             ],
             "referee": self.referee,
-            "booked": list(self.booked),
-            "sent_off": [{"minute": s.minute, "added": s.added, "player": s.player} for s in self.sent_off],
+            "booked": [_card_dict(card) for card in self.booked],
+            "sent_off": [_card_dict(card) for card in self.sent_off],
+            "shootout": [
+                {"team": kick.team, "player": kick.player, "scored": kick.scored, "outcome": kick.outcome}
+                for kick in self.shootout
+            ],
+            "extra_time": self.extra_time,
         }
+
+
+def _card_dict(card: Card) -> dict:
+    return {"minute": card.minute, "added": card.added, "player": card.player}
 
 
 # --- Parsing -----------------------------------------------------------------------------------------------
@@ -96,6 +127,18 @@ LABELS = {
     "referee": ("arbitro", "referee"),
     "booked": ("ammoniti", "ammonito", "ammonizioni", "booked", "bookings", "yellow cards", "cautioned"),
     "sent_off": ("espulsi", "espulso", "espulsioni", "sent off", "sent-off", "red cards", "red card"),
+    "shootout": (
+        "rigori",
+        "sequenza dei rigori",
+        "sequenza rigori",
+        "calci di rigore",
+        "penalties",
+        "penalty shoot-out",
+        "penalty shootout",
+        "shoot-out",
+        "shootout",
+    ),
+    "bench": ("a disposizione", "panchina", "subs", "substitutes", "bench"),
 }
 # Parts of a tabellino that Diretta does not use: skipped without a warning.
 IGNORED_LABELS = (
@@ -119,13 +162,8 @@ IGNORED_LABELS = (
     "stadio",
     "stadium",
     "venue",
-    "a disposizione",
-    "panchina",
-    "subs",
-    "substitutes",
-    "bench",
 )
-BENCH_LABELS = ("a disposizione", "panchina", "subs", "substitutes", "bench")
+BENCH_LABELS = LABELS["bench"]
 LABEL_KIND = {label: kind for kind, labels in LABELS.items() for label in labels}
 NOTHING = {"nessuno", "nessuna", "none", "no", "nil", "-", "–", "—"}
 
@@ -137,7 +175,7 @@ _MIDLINE_LABEL = re.compile(
     + "|".join(
         re.escape(label)
         for label in sorted(
-            LABEL_KIND.keys() | (set(IGNORED_LABELS) - set(BENCH_LABELS)), key=len, reverse=True
+            (LABEL_KIND.keys() - set(BENCH_LABELS)) | set(IGNORED_LABELS), key=len, reverse=True
         )
     )
     + r")\s*:)",
@@ -175,6 +213,63 @@ _OWN_GOAL = re.compile(
     re.IGNORECASE,
 )
 _LIST_AND = re.compile(r"\s+(?:e|ed|and|&)\s+")
+_EXTRA_TIME = re.compile(
+    r"(?<![\w.])(?:d\.\s?t\.\s?s\.?|dts|a\.\s?e\.\s?t\.?|aet|dopo i tempi supplementari|after extra time)"
+    r"(?![\w])",
+    re.IGNORECASE,
+)
+# How a shoot-out kick ended, as written after (or around) the taker's name.
+_OUTCOMES = {
+    SCORED: (
+        "gol",
+        "goal",
+        "rete",
+        "segnato",
+        "segna",
+        "realizzato",
+        "trasformato",
+        "a segno",
+        "sì",
+        "si",
+        "scored",
+        "converted",
+        "✓",
+        "✔",
+        "●",
+    ),
+    SAVED: ("parato", "parata", "respinto", "saved", "○"),
+    MISSED: (
+        "sbagliato",
+        "fuori",
+        "alto",
+        "a lato",
+        "palo",
+        "traversa",
+        "no",
+        "missed",
+        "wide",
+        "over",
+        "off target",
+        "post",
+        "hit the post",
+        "bar",
+        "crossbar",
+        "✗",
+        "✘",
+        "x",
+    ),
+}
+_OUTCOME = re.compile(
+    r"(?<![\w])(?P<word>"
+    + "|".join(
+        re.escape(w) for w in sorted((w for ws in _OUTCOMES.values() for w in ws), key=len, reverse=True)
+    )
+    + r")(?![\w])",
+    re.IGNORECASE,
+)
+_OUTCOME_OF = {word.casefold(): outcome for outcome, words in _OUTCOMES.items() for word in words}
+_RUNNING_SCORE = re.compile(r"\d{1,2}\s*[-–]\s*\d{1,2}")
+_SHIRT = re.compile(r"^\d{1,2}\s+|\s+\d{1,2}$")
 
 
 def parse_tabellino(text: str) -> Tabellino:
@@ -186,8 +281,9 @@ def parse_tabellino(text: str) -> Tabellino:
     teams: list[TeamSheet] = []
     scorers: list[Goal] = []
     referee: str | None = None
-    booked: list[str] = []
-    sent_off: list[SendingOff] = []
+    booked: list[Card] = []
+    sent_off: list[Card] = []
+    shootout_values: list[str] = []
     warnings: list[str] = []
     started = False
     for segment in _segments(text):
@@ -216,9 +312,15 @@ def parse_tabellino(text: str) -> Tabellino:
                 elif name != referee:
                     warnings.append(_("Secondo arbitro ignorato: «%(name)s»") % {"name": name})
             elif kind == "booked":
-                booked.extend(_booked(value, warnings))
+                booked.extend(_cards(value, _("Ammoniti"), warnings))
             elif kind == "sent_off":
-                sent_off.extend(_sent_off(value, warnings))
+                sent_off.extend(_cards(value, _("Espulsi"), warnings))
+            elif kind == "shootout":
+                shootout_values.append(value)  # read once both teams are known
+            elif kind == "bench" and teams and not teams[-1].bench:  # the bench on a line of its own
+                teams[-1] = replace(teams[-1], bench=_bench(value, teams[-1].name, warnings))
+            else:
+                warnings.append(_("Panchina senza la sua squadra: «%(line)s»") % {"line": segment})
             continue
         if started or _LOOKS_LIKE_TEAM.search(segment):
             warnings.append(_("Riga non riconosciuta: «%(line)s»") % {"line": segment})
@@ -236,14 +338,21 @@ def parse_tabellino(text: str) -> Tabellino:
             _("Trovate %(count)d formazioni (%(teams)s): attese due, una per squadra.")
             % {"count": len(teams), "teams": ", ".join(t.name for t in teams)}
         )
+    shootout = [kick for value in shootout_values for kick in _shootout(value, teams, warnings)]
     return Tabellino(
         teams=(teams[0], teams[1]),
         scorers=tuple(sorted(scorers, key=_chronological)),
         referee=referee,
-        booked=tuple(booked),
+        booked=tuple(sorted(booked, key=_chronological)),
         sent_off=tuple(sorted(sent_off, key=_chronological)),
+        shootout=tuple(shootout),
+        extra_time=bool(_EXTRA_TIME.search(text)) or any(_extra(e) for e in (*scorers, *booked, *sent_off)),
         warnings=tuple(warnings),
     )
+
+
+def _extra(event: "Goal | Card | Substitution") -> bool:
+    return event.minute is not None and event.minute > 90
 
 
 def _segments(text: str) -> list[str]:
@@ -314,12 +423,15 @@ def _team_line(line: str, warnings: list[str]) -> TeamSheet | None:
             return None
     name = _clean(m["name"])
     body = m["body"]
-    coach = None
+    coach, bench = None, ()
     coach_match, bench_match = _COACH.search(body), _BENCH.search(body)
     if coach_match:
-        # The unused substitutes ("A disposizione: …") may come before or after the coach: neither is kept.
+        # The substitutes ("A disposizione: …") may come before or after the coach.
         end = bench_match.start() if bench_match and bench_match.start() > coach_match.start() else len(body)
         coach = _clean(body[coach_match.end() : end]) or None
+    if bench_match:
+        end = coach_match.start() if coach_match and coach_match.start() > bench_match.start() else len(body)
+        bench = _bench(body[bench_match.end() : end], name, warnings)
     cuts = [m.start() for m in (coach_match, bench_match) if m]
     body = body[: min(cuts)] if cuts else body
     starters: list[str] = []
@@ -339,6 +451,7 @@ def _team_line(line: str, warnings: list[str]) -> TeamSheet | None:
         coach=coach,
         starters=tuple(starters),
         substitutions=tuple(sorted(substitutions, key=_chronological)),
+        bench=bench,
     )
 
 
@@ -416,28 +529,85 @@ def _scorers(value: str, warnings: list[str]) -> list[Goal]:
     return goals
 
 
-def _booked(value: str, warnings: list[str]) -> list[str]:
-    names = []
-    for item in _list_items(value):
-        name = _clean(_PAREN.sub(" ", _MINUTES.sub(" ", item)))
-        if not name or any(c.isdigit() for c in name):
-            warnings.append(_("Ammoniti: voce non riconosciuta «%(item)s»") % {"item": item})
-        else:
-            names.append(name)
-    return names
-
-
-def _sent_off(value: str, warnings: list[str]) -> list[SendingOff]:
+def _cards(value: str, label: str, warnings: list[str]) -> list[Card]:
+    """ "De Roon, 55′ Holm, Leao (90+1′)": a card for each name, with its minute where one is written."""
     result = []
     for item in _list_items(value):
         minutes = list(_MINUTES.finditer(item))
         name = _clean(_PAREN.sub(" ", _MINUTES.sub(" ", item)))
         if not name or any(c.isdigit() for c in name):
-            warnings.append(_("Espulsi: voce non riconosciuta «%(item)s»") % {"item": item})
+            warnings.append(_("%(label)s: voce non riconosciuta «%(item)s»") % {"label": label, "item": item})
             continue
         minute, added = (int(minutes[0]["minute"]), int(minutes[0]["added"] or 0)) if minutes else (None, 0)
-        result.append(SendingOff(minute=minute, added=added, player=name))
+        result.append(Card(minute=minute, added=added, player=name))
     return result
+
+
+def _bench(value: str, team: str, warnings: list[str]) -> tuple[str, ...]:
+    """ "12 Sportiello, 83 Mirante, Calabria": the names, without their shirt numbers."""
+    names = []
+    for item in _list_items(value):
+        name = _clean(_SHIRT.sub(" ", _PAREN.sub(" ", item)))
+        if not name or any(c.isdigit() for c in name):
+            warnings.append(
+                _("%(team)s: panchina, voce non riconosciuta «%(item)s»") % {"team": team, "item": item}
+            )
+        else:
+            names.append(name)
+    return tuple(names)
+
+
+def _shootout(value: str, teams: list[TeamSheet], warnings: list[str]) -> list[Kick]:
+    """The kicks in the order they were taken.
+
+    Either one list, each kick with its team where written ("Mbappé (F) gol, Messi (A) gol, Coman (F) parato")
+    or one list per team ("Francia: Mbappé gol, Coman parato; Argentina: Messi gol, …"), which alternate from
+    the team written first. The outcome is a word or a mark: gol/parato/fuori, scored/saved/missed, ✓/✗.
+    """
+    groups: list[tuple[bool, list[Kick]]] = []  # (one team's list, its kicks)
+    for part in _split_top(value, ";"):
+        head, sep, rest = part.partition(":")
+        if sep and head.strip() and not _OUTCOME.search(head):
+            groups.append((True, _kicks(rest, _team_named(head, teams), teams, warnings)))
+        else:
+            groups.append((False, _kicks(part, None, teams, warnings)))
+    if len(groups) == 2 and all(per_team for per_team, _kicks_ in groups):
+        (_a, first), (_b, second) = groups
+        order = [kick for pair in zip(first, second, strict=False) for kick in pair]
+        longer = first if len(first) > len(second) else second
+        return order + longer[min(len(first), len(second)) :]
+    return [kick for _per_team, kicks in groups for kick in kicks]
+
+
+def _kicks(body: str, team: str | None, teams: list[TeamSheet], warnings: list[str]) -> list[Kick]:
+    kicks = []
+    for item in _list_items(body):
+        words = list(_OUTCOME.finditer(item))
+        rest = _RUNNING_SCORE.sub(" ", _OUTCOME.sub(" ", item))
+        kick_team = team
+        for note in _PAREN.findall(rest):
+            kick_team = _team_named(note, teams) or kick_team
+        name = _clean(_PAREN.sub(" ", rest).replace("(", " ").replace(")", " "))
+        outcomes = {_OUTCOME_OF[w["word"].casefold()] for w in words}
+        if not name or any(c.isdigit() for c in name) or len(outcomes) != 1:
+            warnings.append(
+                _("Rigori: tiro non riconosciuto «%(item)s» (atteso: nome ed esito, come «Messi gol»)")
+                % {"item": item}
+            )
+            continue
+        kicks.append(Kick(team=kick_team, player=name, outcome=outcomes.pop()))
+    return kicks
+
+
+def _team_named(written: str, teams: list[TeamSheet]) -> str | None:
+    """The team line that `written` names: its name, or the start of it ("F", "Fra" for "Francia")."""
+    key = _clean(written).casefold()
+    if not key:
+        return None
+    exact = [t.name for t in teams if t.name.casefold() == key]
+    prefix = [t.name for t in teams if t.name.casefold().startswith(key)]
+    found = exact or prefix
+    return found[0] if len(found) == 1 else None
 
 
 def _list_items(value: str) -> list[str]:
@@ -471,6 +641,6 @@ def _clean(text: str) -> str:
     return " ".join(text.split()).strip(" .,;:-–—")
 
 
-def _chronological(event: Substitution | Goal | SendingOff) -> tuple[bool, int, int]:
+def _chronological(event: Substitution | Goal | Card) -> tuple[bool, int, int]:
     """Sort key: by minute and added minute, events without a minute last, ties kept as written."""
     return event.minute is None, event.minute or 0, event.added

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Match, Player, Team
 from ..names import fold
-from .parse import Goal, SendingOff, Tabellino, TeamSheet
+from .parse import Card, Goal, Kick, Tabellino, TeamSheet
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,12 @@ class ResolvedTeam:
     team_matched: bool  # False: the team line's name matched neither team; `team` is a guess by position
     starters: tuple[NameMatch, ...]
     substitutions: tuple[ResolvedSubstitution, ...]
+    unused: tuple[NameMatch, ...] = ()  # the substitutes listed who did not come on
 
     @property
     def bench(self) -> list[Player | None]:
-        """The players who came on, in the order they did."""
-        return [s.on.player for s in self.substitutions]
+        """The players who came on, in the order they did, then the other substitutes as listed."""
+        return [s.on.player for s in self.substitutions] + [m.player for m in self.unused]
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,15 @@ class ResolvedGoal:
 
 
 @dataclass(frozen=True)
-class ResolvedSendingOff:
-    sending_off: SendingOff
+class ResolvedCard:
+    card: Card
+    player: NameMatch
+
+
+@dataclass(frozen=True)
+class ResolvedKick:
+    kick: Kick
+    team: Team | None
     player: NameMatch
 
 
@@ -72,8 +80,9 @@ class ResolvedTabellino:
     home: ResolvedTeam
     away: ResolvedTeam
     scorers: tuple[ResolvedGoal, ...]
-    booked: tuple[NameMatch, ...]
-    sent_off: tuple[ResolvedSendingOff, ...]
+    booked: tuple[ResolvedCard, ...]
+    sent_off: tuple[ResolvedCard, ...]
+    shootout: tuple[ResolvedKick, ...] = ()
     problems: tuple[Problem, ...] = ()
 
     @property
@@ -94,9 +103,10 @@ def tabellino_resolve(*, match: Match, tabellino: Tabellino) -> ResolvedTabellin
         squads[player.team_id].append(player)
 
     sides = _assign_teams(tabellino, home_team, away_team, problems)
-    resolved_teams = {}
+    resolved_teams, team_of_sheet = {}, {}
     for sheet, (team, matched) in zip(tabellino.teams, sides, strict=True):
         resolved_teams[team.pk] = _resolve_team(sheet, team, matched, squads[team.pk], problems)
+        team_of_sheet[sheet.name] = resolved_teams[team.pk]
     home, away = resolved_teams[home_team.pk], resolved_teams[away_team.pk]
 
     in_lineups = [
@@ -111,9 +121,19 @@ def tabellino_resolve(*, match: Match, tabellino: Tabellino) -> ResolvedTabellin
         found = _candidates(name, in_lineups) or _candidates(name, everyone)
         return _name_match(name, found, where, problems)
 
+    def kick(kick: Kick) -> ResolvedKick:
+        side = team_of_sheet.get(kick.team)
+        if side is None:  # the team is the taker's
+            taker = across(kick.player, _("Rigori"))
+            return ResolvedKick(kick, taker.player.team if taker.player else None, taker)
+        players = [m.player for m in (*side.starters, *(s.on for s in side.substitutions)) if m.player]
+        found = _candidates(kick.player, players) or _candidates(kick.player, squads[side.team.pk])
+        return ResolvedKick(kick, side.team, _name_match(kick.player, found, _("Rigori"), problems))
+
     scorers = tuple(ResolvedGoal(g, across(g.player, _("Marcatori"))) for g in tabellino.scorers)
-    booked = tuple(across(name, _("Ammoniti")) for name in tabellino.booked)
-    sent_off = tuple(ResolvedSendingOff(s, across(s.player, _("Espulsi"))) for s in tabellino.sent_off)
+    booked = tuple(ResolvedCard(c, across(c.player, _("Ammoniti"))) for c in tabellino.booked)
+    sent_off = tuple(ResolvedCard(c, across(c.player, _("Espulsi"))) for c in tabellino.sent_off)
+    shootout = tuple(kick(k) for k in tabellino.shootout)
     return ResolvedTabellino(
         match=match,
         tabellino=tabellino,
@@ -122,6 +142,7 @@ def tabellino_resolve(*, match: Match, tabellino: Tabellino) -> ResolvedTabellin
         scorers=scorers,
         booked=booked,
         sent_off=sent_off,
+        shootout=shootout,
         problems=tuple(problems),
     )
 
@@ -202,12 +223,20 @@ def _resolve_team(
         off = on_pitch.get(sub.off) or NameMatch(sub.off, None, _("non trovato"))
         on_pitch[sub.on] = on
         substitutions.append(ResolvedSubstitution(minute=sub.minute, added=sub.added, off=off, on=on))
+    came_on = {s.on.player.pk for s in substitutions if s.on.player}
+    unused = []
+    for name in sheet.bench:
+        found = _candidates(name, squad)
+        if len(found) == 1 and found[0].pk in came_on:
+            continue  # listed among the substitutes and already counted as one who came on
+        unused.append(resolve(name, _("panchina")))
     return ResolvedTeam(
         sheet=sheet,
         team=team,
         team_matched=matched,
         starters=starters,
         substitutions=tuple(substitutions),
+        unused=tuple(unused),
     )
 
 
@@ -246,3 +275,21 @@ def _candidates(written: str, players: list[Player]) -> list[Player]:
 
 def _unique(players: list[Player]) -> list[Player]:
     return list({p.pk: p for p in players}.values())
+
+
+def missing_players(resolved: ResolvedTabellino) -> list[tuple[Team, str]]:
+    """The team-line names (starters, substitutes, bench) found in no player of their team's squad: the
+    players an editor may add (`import_tabellino --add-players`). Ambiguous names are not among them."""
+    missing = []
+    for side in resolved.teams:
+        if not side.team_matched:
+            continue
+        names = (*side.starters, *(s.on for s in side.substitutions), *side.unused)
+        for name in names:
+            if (
+                name.player is None
+                and name.reason == _("non trovato")
+                and (side.team, name.written) not in missing
+            ):
+                missing.append((side.team, name.written))
+    return missing

@@ -64,6 +64,7 @@ def test_json_prints_the_documented_structure(fresh_match, seed_file):
                     sub(79, "Bennacer", "Musah"),
                     sub(88, "Pulisic", "Okafor"),
                 ],
+                "bench": [],
             },
             {
                 "name": "Atalanta",
@@ -89,6 +90,7 @@ def test_json_prints_the_documented_structure(fresh_match, seed_file):
                     sub(79, "Ruggeri", "Hien"),
                     sub(89, "Scalvini", "Toloi"),
                 ],
+                "bench": [],
             },
         ],
         "scorers": [
@@ -96,8 +98,13 @@ def test_json_prints_the_documented_structure(fresh_match, seed_file):
             {"minute": 42, "added": 0, "player": "Koopmeiners", "penalty": True, "own_goal": False},
         ],
         "referee": "Orsato",
-        "booked": ["De Roon", "Holm", "Leao", "Lookman", "Ederson"],
+        "booked": [
+            {"minute": None, "added": 0, "player": name}
+            for name in ("De Roon", "Holm", "Leao", "Lookman", "Ederson")
+        ],
         "sent_off": [],
+        "shootout": [],
+        "extra_time": False,
     }
     assert not LineupEntry.objects.filter(match=fresh_match).exists()
 

@@ -155,7 +155,7 @@ def test_seed_scorers_referee_and_bookings():
         {"minute": 42, "added": 0, "player": "Koopmeiners", "penalty": True, "own_goal": False},
     ]
     assert tabellino.referee == "Orsato"
-    assert list(tabellino.booked) == ["De Roon", "Holm", "Leao", "Lookman", "Ederson"]
+    assert [card.player for card in tabellino.booked] == ["De Roon", "Holm", "Leao", "Lookman", "Ederson"]
     assert tabellino.sent_off == ()
 
 
@@ -165,8 +165,8 @@ def test_seed_title_lines_are_skipped_without_warnings():
 
 def test_as_dict_has_exactly_the_documented_structure():
     data = parse_tabellino(SEED).as_dict()
-    assert list(data) == ["teams", "scorers", "referee", "booked", "sent_off"]
-    assert list(data["teams"][0]) == ["name", "formation", "coach", "starters", "substitutions"]
+    assert list(data) == ["teams", "scorers", "referee", "booked", "sent_off", "shootout", "extra_time"]
+    assert list(data["teams"][0]) == ["name", "formation", "coach", "starters", "substitutions", "bench"]
     assert data["teams"][0]["substitutions"][0] == {
         "minute": 57,
         "added": 0,
@@ -194,7 +194,7 @@ def test_english_labels():
         (86, "Oyarzabal"),
     ]
     assert tabellino.referee == "Letexier"
-    assert list(tabellino.booked) == ["Kane", "Olmo", "Watkins", "Stones"]
+    assert [card.player for card in tabellino.booked] == ["Kane", "Olmo", "Watkins", "Stones"]
     assert tabellino.sent_off == ()
     assert tabellino.warnings == ()
 
@@ -303,7 +303,7 @@ def test_labels_on_one_line_and_captain_mark():
     tabellino = parse_tabellino(text)
     assert tabellino.teams[0].starters[0] == "Abate"
     assert tabellino.teams[0].substitutions == ()
-    assert (tabellino.referee, tabellino.booked) == ("Orsato", ("Bonera", "Baresi"))
+    assert (tabellino.referee, [c.player for c in tabellino.booked]) == ("Orsato", ["Bonera", "Baresi"])
 
 
 def test_unused_substitutes_are_not_starters():
@@ -313,6 +313,63 @@ def test_unused_substitutes_are_not_starters():
     home, _ = parse_tabellino(text).teams
     assert home.starters[-1] == "Kaka"
     assert home.coach == "Uno"
+    assert home.bench == ("Montella", "Nocerino", "Ogbonna")
+
+
+def test_bench_after_the_coach_with_shirt_numbers_or_on_a_line_of_its_own():
+    text = two_teams().replace("Kaka. All. Uno", "Kaka. All. Uno. A disposizione: 12 Rossi, 21 Pirlo")
+    text = text.replace("Krol. All. Due\n", "Krol. All. Due\nPanchina: Tassotti, Albertini\n")
+    tabellino = parse_tabellino(text)
+    home, away = tabellino.teams
+    assert (home.coach, home.bench) == ("Uno", ("Rossi", "Pirlo"))
+    assert (away.coach, away.bench) == ("Due", ("Tassotti", "Albertini"))
+    assert tabellino.warnings == ()
+
+
+def test_cards_keep_their_minutes_and_are_in_match_order():
+    tabellino = parse_tabellino(two_teams(rest="Ammoniti: 60′ Bonera, Baresi (20′), Dida\n"))
+    assert tabellino.as_dict()["booked"] == [
+        {"minute": 20, "added": 0, "player": "Baresi"},
+        {"minute": 60, "added": 0, "player": "Bonera"},
+        {"minute": None, "added": 0, "player": "Dida"},
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sequenza dei rigori: Abate (C) gol, Abbiati (O) parato, Bonera (C) fuori, Baresi (O) gol",
+        "Rigori: Abate (Casa) sì, Abbiati (Ospiti) parato, Bonera (Casa) palo, Baresi (Ospiti) gol",
+        "Penalties: Casa: Abate scored, Bonera missed; Ospiti: Abbiati saved, Baresi scored",
+        "Shoot-out: Abate ✓, Abbiati (saved), Bonera ✗, Baresi ✓",
+    ],
+)
+def test_shoot_out_kick_by_kick_in_kick_order(line):
+    tabellino = parse_tabellino(two_teams(rest=line + "\n"))
+    kicks = [(k["player"], k["scored"], k["outcome"]) for k in tabellino.as_dict()["shootout"]]
+    assert kicks == [
+        ("Abate", True, "scored"),
+        ("Abbiati", False, "saved"),
+        ("Bonera", False, "missed"),
+        ("Baresi", True, "scored"),
+    ]
+    assert tabellino.warnings == ()
+    teams = [k.team for k in tabellino.shootout]
+    assert teams in (["Casa", "Ospiti", "Casa", "Ospiti"], [None] * 4)  # unmarked: the taker's squad decides
+
+
+def test_a_kick_without_an_outcome_is_a_warning_not_a_guess():
+    tabellino = parse_tabellino(two_teams(rest="Rigori: Abate gol, Abbiati\n"))
+    assert [k.player for k in tabellino.shootout] == ["Abate"]
+    assert tabellino.warnings == (
+        "Rigori: tiro non riconosciuto «Abbiati» (atteso: nome ed esito, come «Messi gol»)",
+    )
+
+
+@pytest.mark.parametrize("title", ["Casa-Ospiti 3-3 d.t.s. (4-2 d.c.r.)", "Casa v Ospiti 1-1 a.e.t."])
+def test_extra_time_is_read_from_the_result_line(title):
+    assert parse_tabellino(title + "\n" + two_teams()).extra_time
+    assert not parse_tabellino("Casa-Ospiti 1-1\n" + two_teams()).extra_time
 
 
 def test_unreadable_lines_after_the_tabellino_become_warnings():
@@ -394,7 +451,7 @@ def test_every_seed_name_resolves_to_the_demo_squads(demo_match):
     assert by_written["De Roon"] == "Marten de Roon"
     assert by_written["Ederson"] == "Éderson"
     assert [s.player.player.name for s in resolved.scorers] == ["Rafael Leão", "Teun Koopmeiners"]
-    assert [m.player.name for m in resolved.booked] == [
+    assert [m.player.player.name for m in resolved.booked] == [
         "Marten de Roon",
         "Emil Holm",
         "Rafael Leão",
@@ -475,7 +532,7 @@ def test_ambiguous_booking_across_teams_prefers_the_players_on_the_pitch(demo_ma
     Player.objects.create(team=demo_match.home_team, name="Anders Holm", shirt_number=98)
     resolved = tabellino_resolve(match=demo_match, tabellino=parse_tabellino(SEED))
     assert resolved.problems == ()
-    assert resolved.booked[1].player.name == "Emil Holm"
+    assert resolved.booked[1].player.player.name == "Emil Holm"
 
 
 def test_own_goal_scorer_resolves_across_teams(letters_match):

@@ -3,19 +3,22 @@ import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from commentary.domain.services import tabellino_record
 from matches.models import Match
 from matches.presenters import minute_label
-from matches.services import tabellino_apply
-from matches.tabellino.parse import TabellinoError, parse_tabellino
-from matches.tabellino.resolve import NameMatch, ResolvedTabellino, tabellino_resolve
+from matches.services import players_add
+from matches.tabellino.parse import SAVED, SCORED, TabellinoError, parse_tabellino
+from matches.tabellino.resolve import NameMatch, ResolvedTabellino, missing_players, tabellino_resolve
 
 
 class Command(BaseCommand):
     help = (
         "Read a match's line-ups, formations, coaches and referee from a tabellino (Italian press format) "
-        "and save them. --json prints what was read; --dry-run also matches the names to the squads."
+        "and save them; --with-events also records the goals, cards, substitutions and shoot-out as "
+        "entries. --json prints what was read; --dry-run also matches the names to the squads."
     )
 
     def add_arguments(self, parser):
@@ -30,8 +33,19 @@ class Command(BaseCommand):
             dest="as_json",
             help="print what was read as JSON, save nothing (names unchecked)",
         )
+        parser.add_argument(
+            "--with-events",
+            action="store_true",
+            help="also record the goals, cards, substitutions and shoot-out as entries (a match with no "
+            "events yet; a scheduled match is played to its final whistle)",
+        )
+        parser.add_argument(
+            "--add-players",
+            action="store_true",
+            help="add the team-line names found in no squad as new players of that team",
+        )
 
-    def handle(self, *args, match_id, file, dry_run, as_json, **options):
+    def handle(self, *args, match_id, file, dry_run, as_json, with_events, add_players, **options):
         tabellino = self._parse(file)
         for warning in tabellino.warnings:
             self.stderr.write(_("Attenzione: %(warning)s") % {"warning": warning})
@@ -43,24 +57,55 @@ class Command(BaseCommand):
         except Match.DoesNotExist:
             raise CommandError(_("Nessuna partita con id %(id)s") % {"id": match_id}) from None
         resolved = tabellino_resolve(match=match, tabellino=tabellino)
+        missing = missing_players(resolved)
         if dry_run:
             self._summary(resolved)
+            if missing and add_players:
+                names = ", ".join(f"{name} ({team.short_name})" for team, name in missing)
+                self.stdout.write(
+                    _("Giocatori che --add-players aggiungerebbe: %(names)s") % {"names": names}
+                )
             self.stdout.write(_("Prova: nessuna modifica salvata."))
             return
-        if resolved.problems:
-            raise CommandError(
-                _("Formazioni non salvate, nomi da sistemare:\n%(problems)s")
-                % {"problems": "\n".join(f"  {problem}" for problem in resolved.problems)}
-            )
-        try:
-            tabellino_apply(match=match, resolved=resolved)
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from error
+        with transaction.atomic():  # the players it adds too: all of it, or nothing
+            added = missing if add_players else []
+            if added:
+                for team, name in added:
+                    players_add(team=team, names=[name])
+                resolved = tabellino_resolve(match=match, tabellino=tabellino)
+            if resolved.problems:
+                hint = ""
+                if missing and not add_players:
+                    hint = "\n" + _(
+                        "I nomi non trovati nelle formazioni si aggiungono alla rosa con --add-players."
+                    )
+                raise CommandError(
+                    _("Formazioni non salvate, nomi da sistemare:\n%(problems)s")
+                    % {"problems": "\n".join(f"  {problem}" for problem in resolved.problems)}
+                    + hint
+                )
+            try:
+                left_out = tabellino_record(match=match, resolved=resolved, with_events=with_events)
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from error
+        for team, name in added:
+            self.stdout.write(_("Aggiunto alla rosa di %(team)s: %(name)s") % {"team": team, "name": name})
         self.stdout.write(
             self.style.SUCCESS(
                 _("Formazioni, moduli, allenatori e arbitro di %(match)s salvati.") % {"match": match}
             )
         )
+        if with_events:
+            match.refresh_from_db()
+            count = match.entries.count()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Eventi registrati: %(count)d voci; risultato %(score)s.")
+                    % {"count": count, "score": f"{match.home_score}–{match.away_score}"}
+                )
+            )
+            for item in left_out:
+                self.stderr.write(_("Non registrato: %(item)s") % {"item": item})
 
     def _parse(self, file: str):
         try:
@@ -92,6 +137,8 @@ class Command(BaseCommand):
             )
             for number, entry in enumerate(side.starters, 1):
                 write(f"  {number:2}. {_describe(entry)}")
+            for entry in side.unused:
+                write("      " + _("a disposizione: %(player)s") % {"player": _describe(entry)})
             for sub in side.substitutions:
                 write(
                     "      "
@@ -112,11 +159,21 @@ class Command(BaseCommand):
                 _("Gol: %(minute)s %(player)s") % {"minute": minute, "player": _describe(scorer.player)}
                 + note
             )
-        for entry in resolved.booked:
-            write(_("Ammonito: %(player)s") % {"player": _describe(entry)})
+        for yellow in resolved.booked:
+            minute = _minute(yellow.card.minute, yellow.card.added)
+            write(
+                _("Ammonito: %(minute)s %(player)s") % {"minute": minute, "player": _describe(yellow.player)}
+            )
         for red in resolved.sent_off:
-            minute = _minute(red.sending_off.minute, red.sending_off.added)
+            minute = _minute(red.card.minute, red.card.added)
             write(_("Espulso: %(minute)s %(player)s") % {"minute": minute, "player": _describe(red.player)})
+        for kick in resolved.shootout:
+            outcome = {SCORED: _("segnato"), SAVED: _("parato")}.get(kick.kick.outcome, _("sbagliato"))
+            team = kick.team.short_name if kick.team else "–"
+            write(
+                _("Rigore: %(team)s %(player)s, %(outcome)s")
+                % {"team": team, "player": _describe(kick.player), "outcome": outcome}
+            )
         if resolved.problems:
             write(self.style.ERROR(_("Nomi da sistemare prima di salvare:")))
             for problem in resolved.problems:
