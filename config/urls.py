@@ -20,3 +20,5 @@ urlpatterns = i18n_patterns(
     path("admin/desk/", include("commentary.desk.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "config.errors.permission_denied"

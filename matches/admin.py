@@ -18,7 +18,7 @@ from .tabellino.resolve import tabellino_resolve
 
 @admin.register(Competition)
 class CompetitionAdmin(admin.ModelAdmin):
-    list_display = ["name", "season"]
+    list_display = ["name", "season", "matchdays"]
     search_fields = ["name", "season"]
 
 

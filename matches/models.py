@@ -7,6 +7,7 @@ that pages and tables need at a glance (status, score, stoppage time) are stored
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -23,6 +24,15 @@ class Competition(models.Model):
         _("regola dei gol in trasferta"),
         default=False,
         help_text=_("Nei doppi confronti, a parità di gol passa chi ne ha segnati di più in trasferta."),
+    )
+    matchdays = models.PositiveSmallIntegerField(
+        _("giornate"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Per un campionato: quante giornate ha (Serie A: 38). In classifica contano solo le partite di "
+            "queste giornate; un'amichevole o una prova va senza giornata. Vuoto: ogni partita conta."
+        ),
     )
 
     class Meta:
@@ -211,6 +221,21 @@ class Match(models.Model):
 
         return reverse("match-detail", args=[self.pk])
 
+    def clean(self):
+        """A league's match is on one of its matchdays (the admin's form asks here)."""
+        super().clean()
+        limit = self.competition.matchdays if self.competition_id else None
+        if limit and self.matchday is not None and self.matchday > limit:
+            raise ValidationError(
+                {
+                    "matchday": _(
+                        "%(competition)s ha %(limit)d giornate: la %(matchday)d non esiste. Una partita di "
+                        "prova o un'amichevole va senza giornata (e non entra in classifica)."
+                    )
+                    % {"competition": self.competition, "limit": limit, "matchday": self.matchday}
+                }
+            )
+
     @property
     def is_live(self) -> bool:
         return self.status in self.LIVE_STATUSES
@@ -310,3 +335,8 @@ class LineupEntry(models.Model):
 
     def __str__(self):
         return f"{self.player} ({self.get_role_display()})"
+
+
+def in_a_round(matchday: int | None, matchdays: int | None) -> bool:
+    """A league counts a match of one of its matchdays; a competition without matchdays counts every match."""
+    return matchdays is None or (matchday is not None and matchday <= matchdays)

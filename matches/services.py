@@ -171,6 +171,10 @@ def football_json_import(*, data: dict, competition_name: str, season: str) -> I
             name=competition_name, season=season
         )
         report = ImportReport(competition=competition, competition_created=competition_created)
+        rounds = max((f.matchday for f in fixtures if f.matchday is not None), default=None)
+        if rounds is not None and (competition.matchdays or 0) < rounds:
+            competition.matchdays = rounds  # a league's calendar says how many matchdays it has
+            competition.save(update_fields=["matchdays"])
         teams = _teams_for(names=[name for f in fixtures for name in (f.team1, f.team2)], report=report)
         existing: dict[tuple[int, int], list[Match]] = {}
         for match in Match.objects.filter(competition=competition, replay_of__isnull=True).order_by(

@@ -1,8 +1,9 @@
 """League tables computed from the stored results.
 
 One query fetches every match of the competition (`values()`), one the teams; the rest is Python. Replays
-(`Match.replay_of`) are copies of a match played again for show and never count. Only FINISHED matches with a
-stored score count: 3 points a win, 1 a draw.
+(`Match.replay_of`) are copies of a match played again for show and never count; in a league
+(`Competition.matchdays`) nor does a match outside its matchdays (a friendly, a test). Only FINISHED matches
+with a stored score count: 3 points a win, 1 a draw.
 
 Order (Serie A 2023/24, as far as our data allows): points; among teams level on points, the points and then
 the goal difference of the matches between them (the "classifica avulsa", computed once over the whole group);
@@ -14,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import Competition, Match, Team
+from .models import Competition, Match, Team, in_a_round
 from .names import fold
 
 WIN, DRAW = 3, 1
@@ -101,6 +102,8 @@ def standings_table(
     cutoff = _matchday_end(rows, until_matchday) if until_matchday is not None else None
 
     def counts(matchday, kickoff) -> bool:
+        if not in_a_round(matchday, competition.matchdays):
+            return False
         if until_matchday is not None:
             if matchday is None or matchday > until_matchday:
                 return False
@@ -117,7 +120,9 @@ def standings_table(
         and counts(matchday, kickoff)
     ]
     tallies: dict[int, _Tally] = {}
-    for home, away, *_ in rows:
+    for home, away, *_, matchday, _kickoff in rows:
+        if not in_a_round(matchday, competition.matchdays):
+            continue  # a team seen only in a friendly or a test match is not in the league
         tallies.setdefault(home, _Tally())
         tallies.setdefault(away, _Tally())
     for home, away, home_score, away_score in results:

@@ -23,7 +23,9 @@ def make_team(name=None, players=16, **kwargs) -> Team:
 
 
 def make_match(*, with_lineups=True, **kwargs) -> Match:
-    competition, _ = Competition.objects.get_or_create(name="Serie Test", season="2025/26")
+    competition = kwargs.pop("competition", None)
+    if competition is None:
+        competition, _ = Competition.objects.get_or_create(name="Serie Test", season="2025/26")
     home = kwargs.pop("home_team", None) or make_team()
     away = kwargs.pop("away_team", None) or make_team()
     match = Match.objects.create(

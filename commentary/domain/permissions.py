@@ -19,6 +19,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 ACTIONS = {
     "desk": "commentary.add_entry",
@@ -46,7 +47,9 @@ def requires(action: str):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), reverse("admin:login"))
             if not can(request.user, action):
-                raise PermissionDenied
+                raise PermissionDenied(
+                    _("serve il permesso “%(permission)s”") % {"permission": ACTIONS[action]}
+                )
             return view(request, *args, **kwargs)
 
         return wrapper

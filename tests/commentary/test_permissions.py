@@ -145,3 +145,18 @@ def test_admin_without_pin_permission_cannot_pin(client, django_user_model, scen
     client.post(reverse("admin:commentary_entry_change", args=[goal.pk]), data)
     goal.refresh_from_db()
     assert not goal.pinned
+
+
+def test_a_refusal_is_a_styled_page_that_says_what_to_ask_for(client, django_user_model, scene):
+    client.force_login(make_user("editor", django_user_model))
+    response = client.get("/admin/matches/team/add/")  # Editors see the teams but do not add them
+    assert response.status_code == 403
+    text = response.text
+    assert "Permesso negato" in text and 'id="content-main"' in text  # the admin's page, not Django's bare one
+    assert "Il tuo account «editor» non può aprire questa pagina: serve il permesso di aggiungere: squadre." in text
+    assert "gruppo «Editors»" in text
+
+    client.force_login(make_user("staff", django_user_model))
+    response = client.get(reverse("desk", args=[scene[0].pk]))
+    assert response.status_code == 403
+    assert "serve il permesso “commentary.add_entry”" in response.text

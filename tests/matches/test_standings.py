@@ -196,3 +196,44 @@ def test_after_match_from_another_competition_is_refused(demo_match):
     other = make_match(with_lineups=False)
     with pytest.raises(ValueError):
         standings_table(competition=other.competition, after_match=demo_match)
+
+
+def test_a_test_match_outside_the_leagues_matchdays_stays_out_of_the_table(serie_a, admin_client):
+    """The bug reproduced: a test match on "Matchday 39" entered the real Serie A table."""
+    assert serie_a.matchdays == 38  # the calendar's import says how many matchdays the league has
+    before = [(r.team.short_name, r.points, r.played) for r in standings_table(competition=serie_a)]
+    milan = Match.objects.filter(competition=serie_a, matchday=26).first().home_team
+    guests = make_team("Squadra di prova")
+    result(milan, guests, (5, 0), matchday=39, competition=serie_a)
+    result(milan, guests, (4, 0), matchday=None, competition=serie_a)  # a friendly: no matchday
+    rows = standings_table(competition=serie_a)
+    assert [(r.team.short_name, r.points, r.played) for r in rows] == before
+    assert "Squadra di prova" not in [r.team.short_name for r in rows]
+
+    form = admin_client.get("/admin/matches/match/add/")
+    assert form.status_code == 200
+    response = admin_client.post(
+        "/admin/matches/match/add/",
+        {
+            "competition": serie_a.pk,
+            "matchday": 39,
+            "home_team": milan.pk,
+            "away_team": guests.pk,
+            "kickoff_0": "2024-06-01",
+            "kickoff_1": "20:45",
+            "status": "scheduled",
+            "lineup-TOTAL_FORMS": 0,
+            "lineup-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200  # the form again, with the reason
+    assert "Serie A 2023/24 ha 38 giornate: la 39 non esiste." in response.text
+    assert not Match.objects.filter(home_team=milan, away_team=guests, matchday=39, status="scheduled").exists()
+
+
+def test_a_cup_without_matchdays_counts_every_match():
+    home, away = make_team(), make_team()
+    match = result(home, away, (2, 1), matchday=None)
+    assert match.competition.matchdays is None
+    rows = by_team(standings_table(competition=match.competition))
+    assert (rows[home.short_name].points, rows[away.short_name].played) == (3, 1)
