@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from commentary.domain.rules import MAX_TEXT_LENGTH, OVERTURNS
 from commentary.domain.selectors import Pitch
 from commentary.models import CLOCK_KINDS, Entry
+from matches.forms import TabellinoForm
 from matches.models import Match, Player
 from matches.names import fold
 
@@ -185,3 +186,17 @@ class ClockForm(forms.Form):
 
 class StoppageForm(forms.Form):
     stoppage_minutes = forms.IntegerField(label=gettext_lazy("Recupero"), min_value=1, max_value=30)
+
+
+class DeskTabellinoForm(TabellinoForm):
+    """The tabellino paste on the desk: the team sheets, and on request the match it tells."""
+
+    with_events = forms.BooleanField(
+        label=gettext_lazy(
+            "Registra anche gli eventi: gol, cartellini, cambi e rigori diventano voci della cronaca"
+        ),
+        required=False,
+    )
+    add_players = forms.BooleanField(
+        label=gettext_lazy("Aggiungi alla rosa i nomi delle formazioni che non vi trova"), required=False
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<id:pk>/clock/", views.desk_clock, name="desk-clock"),
     path("<id:pk>/stoppage/", views.desk_stoppage, name="desk-stoppage"),
     path("<id:pk>/summary/", views.desk_summary, name="desk-summary"),
+    path("<id:pk>/tabellino/", views.desk_tabellino, name="desk-tabellino"),
     path("entries/<id:pk>/edit/", views.entry_edit, name="desk-entry-edit"),
     path("entries/<id:pk>/delete/", views.entry_remove, name="desk-entry-delete"),
     path("entries/<id:pk>/pin/", views.entry_toggle_pin, name="desk-entry-pin"),

@@ -4,10 +4,10 @@ Views collect input and call commentary.domain.services; what fans see comes bac
 websocket channel, so two editors on one match see each other's entries as they land.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,8 +19,9 @@ from commentary.domain.rendering import scoreboard_context
 from commentary.domain.selectors import feed_entries, last_seq, pitch
 from commentary.models import CLOCK_KINDS, Entry
 from matches.models import Match, Player
+from matches.tabellino.resolve import missing_players, tabellino_resolve
 
-from .forms import ClockForm, DeskEntryForm, StoppageForm, player_label
+from .forms import ClockForm, DeskEntryForm, DeskTabellinoForm, StoppageForm, player_label
 
 TEMPLATE = "commentary/desk.html"
 K = Entry.Kind
@@ -76,8 +77,8 @@ def _composer_form(match: Match, data=None, *, players=None, state=None) -> Desk
 
 
 def _apply_errors(form, error: ValidationError) -> None:
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
+    for field, texts in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, texts)
 
 
 @require_GET
@@ -322,3 +323,46 @@ def _version(request) -> int | None:
         return int(request.POST["version"])
     except (KeyError, ValueError):
         return None
+
+
+@requires("summary")
+def desk_tabellino(request, pk: int):
+    """Paste a tabellino: the preview shows how every name matched; confirming saves the team sheets and, if
+    asked, the events it tells (commentary.domain.services.tabellino_record), then goes back to the desk.
+    The text stays in the box through every preview and every refusal."""
+    match = _match(pk)
+    form = DeskTabellinoForm(request.POST or None)
+    resolved = None
+    if request.method == "POST" and form.is_valid():
+        resolved = tabellino_resolve(match=match, tabellino=form.tabellino)
+        with_events, add_players = form.cleaned_data["with_events"], form.cleaned_data["add_players"]
+        if with_events and not (can(request.user, "publish") and can(request.user, "clock")):
+            form.add_error(
+                "with_events", _("Registrare gli eventi richiede i permessi del desk e del cronometro.")
+            )
+        elif "confirm" in request.POST:
+            try:
+                recorded = services.tabellino_record(
+                    match=match,
+                    tabellino=form.tabellino,
+                    with_events=with_events,
+                    add_players=add_players,
+                    author=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Tabellino salvato."))
+                for item in recorded.left_out:
+                    messages.warning(request, _("Non registrato: %(item)s") % {"item": item})
+                return redirect("desk", pk=match.pk)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Tabellino: %(match)s") % {"match": match},
+        "match": match,
+        "form": form,
+        "resolved": resolved,
+        "missing": missing_players(resolved) if resolved else [],
+        "has_lineup": match.lineup.exists(),
+    }
+    return render(request, "commentary/desk_tabellino.html", context)

@@ -5,7 +5,7 @@ numbered row of the update log with the fragment fans will receive. The fragment
 commit, so a fan never sees a change that was rolled back.
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 
@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from commentary.live.doorbell import announce
 from commentary.models import CLOCK_KINDS, Entry, Update
 from matches.models import Match
-from matches.services import tabellino_apply
-from matches.tabellino.resolve import ResolvedTabellino
+from matches.services import players_add, tabellino_apply
+from matches.tabellino.parse import Tabellino
+from matches.tabellino.resolve import missing_players, tabellino_resolve
 from matches.text import strip_control
 
 from .drafts import EntryDraft
@@ -374,22 +375,44 @@ def match_sheet_changed(*, match: Match) -> None:
         _append_update(match=match, action=Update.Action.MATCH, entry=None, scoreboard=True, sheet=True)
 
 
+@dataclass(frozen=True)
+class TabellinoRecorded:
+    added: list[tuple] = field(default_factory=list)  # (team, name) of the players added to a squad
+    left_out: list[str] = field(default_factory=list)  # events without a minute, in words
+
+
 def tabellino_record(
-    *, match: Match, resolved: ResolvedTabellino, with_events: bool = False, author=None
-) -> list[str]:
-    """Save the team sheets a tabellino gives (matches.services.tabellino_apply) and, `with_events`, the
-    match it tells: its goals, cards, substitutions and shoot-out as entries, with the whistles around them
-    for a match not played here yet, so a finished match is recorded from one paste. All or nothing, in one
-    transaction; returns what was left out (events without a minute).
+    *,
+    match: Match,
+    tabellino: Tabellino,
+    with_events: bool = False,
+    add_players: bool = False,
+    author=None,
+) -> TabellinoRecorded:
+    """Save the team sheets a pasted tabellino gives (matches.services.tabellino_apply) and, `with_events`,
+    the match it tells: its goals, cards, substitutions and shoot-out as entries, with the whistles around
+    them for a match not played here yet, so a finished match is recorded from one paste. `add_players`: the
+    team-line names found in no squad are added to it first. All or nothing, in one transaction.
 
     Events go only to a match with none yet (no key or clock entries): a second paste would count every goal
     twice. A result already stored must be the one the goals make.
     """
     with transaction.atomic():
         match = _lock(match)
+        resolved = tabellino_resolve(match=match, tabellino=tabellino)
+        missing = missing_players(resolved)
+        if add_players and missing:
+            for team, name in missing:
+                players_add(team=team, names=[name])
+            resolved = tabellino_resolve(match=match, tabellino=tabellino)
+        if resolved.problems:
+            raise ValidationError(
+                _("Niente salvato, nomi da sistemare: %(problems)s.")
+                % {"problems": "; ".join(str(problem) for problem in resolved.problems)}
+            )
         tabellino_apply(match=match, resolved=resolved)
         if not with_events:
-            return []
+            return TabellinoRecorded(added=missing if add_players else [])
         told = match.entries.filter(kind__in=(*Entry.KEY_KINDS, *CLOCK_KINDS)).count()
         if told:
             raise ValidationError(
@@ -427,4 +450,4 @@ def tabellino_record(
                     "stored": f"{result[0]}–{result[1]}",
                 }
             )
-    return story.left_out
+    return TabellinoRecorded(added=missing if add_players else [], left_out=story.left_out)

@@ -152,8 +152,13 @@ def test_a_refusal_is_a_styled_page_that_says_what_to_ask_for(client, django_use
     response = client.get("/admin/matches/team/add/")  # Editors see the teams but do not add them
     assert response.status_code == 403
     text = response.text
-    assert "Permesso negato" in text and 'id="content-main"' in text  # the admin's page, not Django's bare one
-    assert "Il tuo account «editor» non può aprire questa pagina: serve il permesso di aggiungere: squadre." in text
+    assert (
+        "Permesso negato" in text and 'id="content-main"' in text
+    )  # the admin's page, not Django's bare one
+    assert (
+        "Il tuo account «editor» non può aprire questa pagina: serve il permesso di aggiungere: squadre."
+        in text
+    )
     assert "gruppo «Editors»" in text
 
     client.force_login(make_user("staff", django_user_model))

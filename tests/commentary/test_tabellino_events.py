@@ -172,3 +172,61 @@ def test_a_live_match_takes_no_events(final_file):
     publish(match=match, kind="kick_off")
     with pytest.raises(CommandError, match="ha già 1 eventi"):
         run(match.pk, final_file, "--with-events", "--add-players")
+
+
+# --- The same from the desk ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("giulia", password="x-Secret-123", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return client
+
+
+def test_the_desk_previews_then_records_the_final(editor_client):
+    match = final_2022(with_lineups=False)
+    url = f"/admin/desk/{match.pk}/tabellino/"
+    assert "Incolla il tabellino" in editor_client.get(f"/admin/desk/{match.pk}/").text
+    preview = editor_client.post(url, {"text": TABELLINO, "with_events": "on", "preview": "1"})
+    assert preview.status_code == 200
+    assert "«Armani» non trovato" in preview.text and "Aggiungi alla rosa" in preview.text
+    assert 'id="tabellino-shootout"' in preview.text and "Mbappé" in preview.text
+    assert not match.entries.exists()  # a preview saves nothing
+
+    refused = editor_client.post(url, {"text": TABELLINO, "with_events": "on", "confirm": "1"})
+    assert refused.status_code == 200
+    assert "Niente salvato, nomi da sistemare" in refused.text
+    assert "Sequenza dei rigori: Mbappé (F) gol" in refused.text  # the pasted text is still in the box
+
+    saved = editor_client.post(
+        url, {"text": TABELLINO, "with_events": "on", "add_players": "on", "confirm": "1"}
+    )
+    assert saved.status_code == 302 and saved.url == f"/admin/desk/{match.pk}/"
+    match.refresh_from_db()
+    assert (match.status, match.home_score, match.away_score, match.home_penalties, match.away_penalties) == (
+        "finished",
+        3,
+        3,
+        4,
+        2,
+    )
+    desk = editor_client.get(saved.url).text
+    assert "Tabellino salvato." in desk
+
+
+def test_recording_events_from_the_desk_needs_the_clock_permission(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    match = final_2022()
+    user = django_user_model.objects.create_user("marco", password="x-Secret-123", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["change_match", "add_entry"]))
+    client.force_login(user)
+    response = client.post(
+        f"/admin/desk/{match.pk}/tabellino/", {"text": TABELLINO, "with_events": "on", "confirm": "1"}
+    )
+    assert "Registrare gli eventi richiede i permessi del desk e del cronometro." in response.text
+    assert not match.entries.exists()

@@ -144,6 +144,23 @@ def test_field_error_is_shown_and_nothing_is_published(desk_and_fan):
     assert Entry.objects.filter(match=match).count() == 1
 
 
+def test_an_error_on_a_field_the_kind_hides_is_shown_and_focused(desk_and_fan):
+    """A VAR "goal disallowed" with no goal to disallow: the error is on the event it overturns, a field the
+    composer only shows for that outcome; it is visible, read out and focused, and nothing is published."""
+    match, desk, fan = desk_and_fan
+    publish(match=match, kind=Entry.Kind.KICK_OFF)
+    desk.locator("#composer").get_by_role("radio", name="VAR", exact=True).check()
+    desk.locator("#id_var_outcome").select_option(label="Gol annullato")
+    desk.locator("#id_team").select_option(label=match.home_team.short_name)
+    desk.locator("#id_text").press("Control+Enter")
+    error = desk.locator("#id_overturns-error")
+    expect(error).to_be_visible()
+    expect(error).to_have_text(re.compile("Non c'è una voce da annullare"))
+    expect(error).to_have_attribute("role", "alert")
+    expect(desk.locator("#id_overturns")).to_be_focused()
+    assert Entry.objects.filter(match=match).count() == 1
+
+
 def test_edit_delete_and_a_script_reach_the_fan_safely(desk_and_fan):
     match, desk, fan = desk_and_fan
     tab_to(desk, "#id_text")

@@ -228,7 +228,9 @@ def test_a_test_match_outside_the_leagues_matchdays_stays_out_of_the_table(serie
     )
     assert response.status_code == 200  # the form again, with the reason
     assert "Serie A 2023/24 ha 38 giornate: la 39 non esiste." in response.text
-    assert not Match.objects.filter(home_team=milan, away_team=guests, matchday=39, status="scheduled").exists()
+    assert not Match.objects.filter(
+        home_team=milan, away_team=guests, matchday=39, status="scheduled"
+    ).exists()
 
 
 def test_a_cup_without_matchdays_counts_every_match():

@@ -3,13 +3,11 @@ import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from commentary.domain.services import tabellino_record
 from matches.models import Match
 from matches.presenters import minute_label
-from matches.services import players_add
 from matches.tabellino.parse import SAVED, SCORED, TabellinoError, parse_tabellino
 from matches.tabellino.resolve import NameMatch, ResolvedTabellino, missing_players, tabellino_resolve
 
@@ -67,28 +65,18 @@ class Command(BaseCommand):
                 )
             self.stdout.write(_("Prova: nessuna modifica salvata."))
             return
-        with transaction.atomic():  # the players it adds too: all of it, or nothing
-            added = missing if add_players else []
-            if added:
-                for team, name in added:
-                    players_add(team=team, names=[name])
-                resolved = tabellino_resolve(match=match, tabellino=tabellino)
-            if resolved.problems:
-                hint = ""
-                if missing and not add_players:
-                    hint = "\n" + _(
-                        "I nomi non trovati nelle formazioni si aggiungono alla rosa con --add-players."
-                    )
-                raise CommandError(
-                    _("Formazioni non salvate, nomi da sistemare:\n%(problems)s")
-                    % {"problems": "\n".join(f"  {problem}" for problem in resolved.problems)}
-                    + hint
+        try:
+            recorded = tabellino_record(
+                match=match, tabellino=tabellino, with_events=with_events, add_players=add_players
+            )
+        except ValidationError as error:
+            message = " ".join(error.messages)
+            if missing and not add_players:
+                message += " " + _(
+                    "(con --add-players i nomi non trovati nelle formazioni entrano nella rosa)"
                 )
-            try:
-                left_out = tabellino_record(match=match, resolved=resolved, with_events=with_events)
-            except ValidationError as error:
-                raise CommandError(" ".join(error.messages)) from error
-        for team, name in added:
+            raise CommandError(message) from error
+        for team, name in recorded.added:
             self.stdout.write(_("Aggiunto alla rosa di %(team)s: %(name)s") % {"team": team, "name": name})
         self.stdout.write(
             self.style.SUCCESS(
@@ -104,7 +92,7 @@ class Command(BaseCommand):
                     % {"count": count, "score": f"{match.home_score}–{match.away_score}"}
                 )
             )
-            for item in left_out:
+            for item in recorded.left_out:
                 self.stderr.write(_("Non registrato: %(item)s") % {"item": item})
 
     def _parse(self, file: str):
