@@ -165,3 +165,25 @@ def test_a_refusal_is_a_styled_page_that_says_what_to_ask_for(client, django_use
     response = client.get(reverse("desk", args=[scene[0].pk]))
     assert response.status_code == 403
     assert "serve il permesso “commentary.add_entry”" in response.text
+
+
+def test_an_editor_adds_a_match(client, django_user_model, scene):
+    """The issue's report: the Editors group could not add a match (an unstyled 403)."""
+    match = scene[0]
+    client.force_login(make_user("editor", django_user_model))
+    assert client.get("/admin/matches/match/add/").status_code == 200
+    response = client.post(
+        "/admin/matches/match/add/",
+        {
+            "competition": match.competition.pk,
+            "home_team": match.away_team.pk,
+            "away_team": match.home_team.pk,
+            "kickoff_0": "2025-10-01",
+            "kickoff_1": "20:45",
+            "status": "scheduled",
+            "lineup-TOTAL_FORMS": 0,
+            "lineup-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302
+    assert match.__class__.objects.filter(home_team=match.away_team, away_team=match.home_team).exists()
