@@ -51,13 +51,11 @@ def vnu_errors(paths: list[Path]) -> list[dict]:
     return [m for m in messages if m.get("type") in ("error", "non-document-error")]
 
 
-def test_every_kind_of_page_is_valid_html(client, editor, tmp_path):
+def test_every_kind_of_page_is_valid_html(client, demo_match, editor, tmp_path):
     need(shutil.which("java") is not None, "java is not installed (apt-get install default-jre-headless)")
     need(VNU_JAR.exists(), f"{VNU_JAR.relative_to(ROOT)} is missing (run `npm ci` or `make test`)")
 
-    from commentary.demo.loader import demo_load
-
-    report = demo_load()
+    report = demo_match
     call_command("import_football_json", SEASON_FILE, stdout=io.StringIO())
     season = Competition.objects.get(pk=report.competition_id)
     live = make_match()

@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from commentary.demo.loader import demo_load
 from commentary.domain import services
 from commentary.models import Entry
 from tests.conftest import make_match, player, publish
@@ -73,8 +72,7 @@ def wait_live(page):
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
 
 
-def test_match_list_is_accessible(page, server):
-    demo_load()
+def test_match_list_is_accessible(page, server, demo_match):
     live_match()
     make_match()
     page.goto(f"{server.url}/")
@@ -88,15 +86,15 @@ def test_live_match_page_is_accessible(page, server):
     assert_accessible(page)
 
 
-def test_finished_report_is_accessible(page, server):
-    report = demo_load()
+def test_finished_report_is_accessible(page, server, demo_match):
+    report = demo_match
     page.goto(f"{server.url}/matches/{report.pk}/")
     expect(page.locator("#scoreboard")).to_contain_text("Finale")
     assert_accessible(page)
 
 
-def test_english_report_is_accessible(page, server):
-    report = demo_load()
+def test_english_report_is_accessible(page, server, demo_match):
+    report = demo_match
     page.goto(f"{server.url}/en/matches/{report.pk}/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert_accessible(page)
@@ -109,8 +107,8 @@ def test_embed_is_accessible(page, server):
     assert_accessible(page)
 
 
-def test_season_pages_are_accessible(page, server):
-    report = demo_load()
+def test_season_pages_are_accessible(page, server, demo_match):
+    report = demo_match
     call_command("import_football_json", "matches/data/openfootball/it.1.json", stdout=io.StringIO())
     for path in (
         f"/competitions/{report.competition_id}/",

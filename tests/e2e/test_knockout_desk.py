@@ -1,6 +1,7 @@
 """The 2022 World Cup final played through the desk in a browser, as an editor would on the night, while a
-fan watches: whistles, the six goals, the twelve substitutions, extra time and the shoot-out kick by kick.
-Then the pages the fan and everyone after see: the scoreboard, the report, the API and the feed."""
+fan watches: the team sheets pasted from a tabellino, the whistles, the six goals, the twelve substitutions,
+extra time and the shoot-out kick by kick. Then the pages the fan and everyone after see: the scoreboard, the
+report, the API and the feed."""
 
 import json
 import re
@@ -11,7 +12,7 @@ from playwright.sync_api import expect
 from commentary.models import Entry
 from tests.e2e.conftest import csp_violations
 from tests.e2e.test_desk import log_in, make_editor
-from tests.worldcup import ARGENTINA, FRANCE, GOALS, SHOOTOUT, SUBSTITUTIONS, final_2022
+from tests.worldcup import ARGENTINA, FRANCE, GOALS, SHOOTOUT, SUBSTITUTIONS, TABELLINO, final_2022
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,6 +52,8 @@ class Desk:
             composer.locator("#id_minute").fill(str(minute))
             composer.locator("#id_added_minute").fill(str(added))
         composer.locator("#id_text").press("Control+Enter")
+        # the editor sees the fresh composer come back, the cursor on the kind, before typing the next event
+        expect(self.page.locator("#composer input[name=kind]:focus")).to_have_count(1)
         self._seen(kind)
 
     def _seen(self, kind):
@@ -61,14 +64,26 @@ class Desk:
 
 
 def test_the_final_through_the_desk(browser, server):
-    match = final_2022()
+    match = final_2022(with_lineups=False)
     make_editor("giulia")
     editor = browser.new_context(locale="it-IT", timezone_id="Europe/Rome")
     viewer = browser.new_context(locale="it-IT", timezone_id="Europe/Rome")
     page, fan = editor.new_page(), viewer.new_page()
     blocked = [csp_violations(page), csp_violations(fan)]
     log_in(page, server, "giulia")
+
+    # the team sheets come from the tabellino pasted on the desk: preview, then confirm
     page.goto(f"{server.url}/admin/desk/{match.pk}/")
+    page.get_by_role("link", name="Incolla il tabellino").click()
+    page.locator("textarea[name=text]").fill(TABELLINO)
+    page.locator("input[name=add_players]").check()  # the unused substitutes are in no squad yet
+    page.locator("input[name=preview]").click()
+    expect(page.locator(".errornote")).to_contain_text("6 nomi")  # Armani, Rulli, Foyth, Areola, …
+    expect(page.locator("#content-main")).to_contain_text("Armani")
+    page.locator("input[name=confirm]").click()
+    expect(page.locator(".messagelist")).to_contain_text("Tabellino salvato.")
+    assert match.lineup.count() == 2 * (11 + 6 + 3)
+    assert match.entries.count() == 0  # the line-ups only: the editor tells the match live
     fan.goto(f"{server.url}/matches/{match.pk}/")
     expect(fan.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
     desk = Desk(page, fan)
