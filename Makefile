@@ -42,10 +42,14 @@ node_modules/.installed: package.json package-lock.json
 # SQLite): raise it, never lower it. A run of part of the suite (PYTEST_ARGS=...) prints it without the floor.
 COVERAGE_MIN := 88.5
 
+# The suite runs on two workers (pytest-xdist); the tests that start servers and browsers go one at a time
+# to one of them (tests/conftest.py). TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
+
 ## Set up and run the whole test suite (the rooms' import rules first, then the tests with branch coverage)
 test: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) -m pytest $(or $(PYTEST_ARGS),--cov-fail-under=$(COVERAGE_MIN))
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(or $(PYTEST_ARGS),--cov-fail-under=$(COVERAGE_MIN))
 
 ## Fan-out benchmark (figures and what each prints: docs/PERFORMANCE.md). Run it alone: it uses both cores.
 bench: $(VENV)/.installed

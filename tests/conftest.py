@@ -9,6 +9,51 @@ from matches.models import Competition, LineupEntry, Match, Player, Team
 _counter = itertools.count(1)
 
 
+_database_lock = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test marked `restarts_database` stops the PostgreSQL server itself (tests/e2e/test_database_restart).
+    On two workers it holds this run's lock alone, so the other worker waits between two tests, and the first
+    test after the restart starts on a fresh connection. Every other test holds the lock shared; taken before
+    any fixture opens a transaction, let go after the last one closed."""
+    global _database_lock
+    import fcntl
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from django.db import connections
+
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:  # one process: nothing runs beside the restart
+        return
+    alone = item.get_closest_marker("restarts_database") is not None
+    _database_lock = (Path(tempfile.gettempdir()) / f"diretta-tests-{run}.lock").open("a")
+    fcntl.flock(_database_lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    global _database_lock
+    if _database_lock is not None:
+        _database_lock.close()  # closing the file lets go of the lock
+        _database_lock = None
+
+
+def pytest_collection_modifyitems(items):
+    """`make test` runs the suite on two workers (pytest-xdist, --dist loadgroup). The tests that start real
+    servers and browsers all go to one of them, one at a time, as they always ran: they stop and restart
+    servers (PostgreSQL included) and measure what a fan receives within seconds."""
+    for item in items:
+        if item.path.parent.name == "e2e":
+            item.add_marker(pytest.mark.xdist_group("servers"))
+
+
 def make_team(name=None, players=16, **kwargs) -> Team:
     n = next(_counter)
     name = name or f"Squadra {n}"

@@ -17,7 +17,7 @@ from commentary.models import Entry, Update
 from tests.conftest import make_match, publish
 from tests.e2e.conftest import AdminClient
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.restarts_database]
 
 
 def postgres(action: str) -> None:

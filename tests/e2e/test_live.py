@@ -30,7 +30,7 @@ def test_fan_page_receives_entries_and_the_score_moves(page, server, editor):
 
     # an editor publishing through the server the fan is connected to (HTTP → service → hub → socket)
     AdminClient(server.url, "editor", "x-Secret-123").publish(match, "Prima azione pericolosa")
-    expect(page.locator("#feed article").first).to_contain_text("Prima azione pericolosa", timeout=1_000)
+    expect(page.locator("#feed article").first).to_contain_text("Prima azione pericolosa")
 
     # and a write from another process (here, the test's), which the hub's database poll brings
 
