@@ -9,7 +9,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from commentary.models import Entry, Update
 from matches.models import Match
@@ -65,7 +65,8 @@ def sheet_context(*, match: Match, entries: list[Entry] | None = None) -> dict:
 
 
 def _player_marks(facts: MatchFacts) -> dict[int, list[dict]]:
-    """Goal, card and substitution marks beside each player of the line-ups."""
+    """Goal, card and substitution marks beside each player of the line-ups. Their titles stay lazy: one
+    context is rendered once per language (render_update)."""
     marks = defaultdict(list)
 
     def mark(player_id, css, icon, title, entry):
@@ -76,7 +77,7 @@ def _player_marks(facts: MatchFacts) -> dict[int, list[dict]]:
             title = _("Autogol") if goal.kind == Entry.Kind.OWN_GOAL else _("Gol")
             mark(goal.player_id, "goal", "ball", title, goal)
         for card in side.cards:
-            mark(card.player_id, card.kind, card.icon, card.get_kind_display(), card)
+            mark(card.player_id, card.kind, card.icon, Entry.Kind(card.kind).label, card)
         for sub in side.substitutions:
             mark(sub.player_id, "off", "", _("Uscito"), sub)
             mark(sub.player2_id, "on", "", _("Entrato"), sub)
@@ -91,41 +92,38 @@ def render_update(
 ) -> dict[str, str]:
     """The frame for one update, once per language the site speaks: {"it": …, "en": …}. `sheet`: it carries
     the match sheet too (line-ups, pitches, timeline, bookings, summary)."""
-    frames = {}
-    sheet_facts = sheet_context(match=match) if sheet else None
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            frames[language] = _render_frame(
-                match=match, seq=seq, action=action, entry=entry, scoreboard=scoreboard
-            )
-            if sheet_facts is not None:
-                frames[language] += render_to_string(
-                    f"{SHEET}#frame-sheet", {**sheet_facts, "seq": seq}
-                ).strip()
-    return frames
-
-
-def _render_frame(*, match: Match, seq: int, action: str, entry: Entry | None, scoreboard: bool) -> str:
-    """One frame: every top-level element carries data-seq."""
     context = {"match": match, "seq": seq, "entry": entry}
+    # (partial, context) in frame order; each context is read from the database once, then rendered in
+    # every language
     parts = []
-    if action == Update.Action.PUBLISH:
-        parts.append(render_to_string(f"{FRAMES}#publish", context))
-    elif action == Update.Action.EDIT:
-        parts.append(render_to_string(f"{FRAMES}#replace", context))
-    elif action == Update.Action.DELETE:
-        parts.append(render_to_string(f"{FRAMES}#delete", context))
-    elif action == Update.Action.PIN:
-        parts.append(render_to_string(f"{FRAMES}#replace", context))
+    if action in FEED_PARTIAL:
+        parts.append((f"{FRAMES}#{FEED_PARTIAL[action]}", context))
     if action == Update.Action.PIN or (
         entry is not None and entry.pinned and action != Update.Action.PUBLISH
     ):
-        parts.append(render_to_string(f"{FRAMES}#pinned", {**context, "pinned": pinned_entry(match=match)}))
-    if scoreboard or action in (Update.Action.STATUS, Update.Action.MATCH):
+        parts.append((f"{FRAMES}#pinned", {**context, "pinned": pinned_entry(match=match)}))
+    board = scoreboard or action in (Update.Action.STATUS, Update.Action.MATCH)
+    keys = key_entries(match=match) if board or sheet else None
+    if board:
         parts.append(
-            render_to_string(f"{FRAMES}#frame-scoreboard", {**context, **scoreboard_context(match=match)})
+            (f"{FRAMES}#frame-scoreboard", {**context, **scoreboard_context(match=match, entries=keys)})
         )
-    return "".join(part.strip() for part in parts)
+    if sheet:
+        parts.append((f"{SHEET}#frame-sheet", {**sheet_context(match=match, entries=keys), "seq": seq}))
+    frames = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            frames[language] = "".join(render_to_string(name, ctx).strip() for name, ctx in parts)
+    return frames
+
+
+# The feed's partial each kind of update renders (docs/PROTOCOL.md)
+FEED_PARTIAL = {
+    Update.Action.PUBLISH: "publish",
+    Update.Action.EDIT: "replace",
+    Update.Action.DELETE: "delete",
+    Update.Action.PIN: "replace",
+}
 
 
 def render_resync(*, match_id: int, language: str) -> tuple[int, str]:

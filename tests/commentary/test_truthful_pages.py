@@ -61,6 +61,29 @@ def test_a_red_card_moves_the_line_ups_pitch_and_bookings_live(match):
     assert frame.count('data-seq="') >= 6
 
 
+def test_each_language_frame_names_the_marks_in_its_own_language(match):
+    """The line-ups' marks (goal, booking, off, on) are read out in the fan's language, whichever language the
+    editor publishes in."""
+    play_to(match, "first_half")
+    home = match.home_team
+    publish(match=match, kind="goal", minute=10, team=home, player=player(home, 9))
+    publish(match=match, kind="yellow_card", minute=20, team=home, player=player(home, 5))
+    publish(
+        match=match,
+        kind="substitution",
+        minute=30,
+        team=home,
+        player=player(home, 9),
+        player2=player(home, 12),
+    )
+    update = Update.objects.filter(match=match).order_by("-seq").first()
+    italian, english = update.html, update.translations["en"]
+    for word in ('title="Gol"', 'title="Ammonizione"', 'title="Uscito"', 'title="Entrato"'):
+        assert word in italian and word not in english, word
+    for word in ('title="Goal"', 'title="Yellow card"', 'title="Substituted"', 'title="Came on"'):
+        assert word in english and word not in italian, word
+
+
 def test_a_commentary_entry_frame_stays_small(match):
     play_to(match, "first_half")
     publish(match=match, text="Ritmi bassi in avvio.")
