@@ -102,11 +102,17 @@ def entry_validate(
     if not errors and draft.kind in EVENT_KINDS:
         errors = _time_errors(match=match, draft=draft)
     if not errors and draft.kind not in CLOCK_KINDS:
-        before = entries_before(match=match, draft=draft, entry_pk=entry_pk)
-        errors = _pitch_errors(match=match, draft=draft, state=pitch(match=match, entries=before))
-        if not errors and draft.period == Period.PENALTIES:
-            facts = match_facts(match=match, entries=before)
-            errors = _shootout_errors(match=match, draft=draft, facts=facts)
+        # the match as it stood at the draft's minute, read only when a rule needs it (a line of commentary
+        # naming nobody needs none)
+        players = draft.player is not None or draft.player2 is not None
+        kick = draft.period == Period.PENALTIES and draft.kind in Entry.SHOOTOUT_KINDS
+        before = entries_before(match=match, draft=draft, entry_pk=entry_pk) if players or kick else []
+        if players:
+            errors = _pitch_errors(match=match, draft=draft, state=pitch(match=match, entries=before))
+        if not errors and kick:
+            errors = _shootout_errors(
+                match=match, draft=draft, facts=match_facts(match=match, entries=before)
+            )
         if not errors and draft.var_outcome in OVERTURNS:
             errors = _overturn_errors(match=match, draft=draft, editing=entry_pk is not None)
     if errors:

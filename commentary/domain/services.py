@@ -176,7 +176,9 @@ def entry_publish(*, match: Match, draft: EntryDraft, author=None, at: datetime 
             setattr(match, STOPPAGE_FIELD[period], draft.stoppage_minutes)
             match.save(update_fields=[STOPPAGE_FIELD[period]])
         _set_overturned(match=match, entry=target, overturned=True)
-        changed = _refresh_score(match) or match.status != status_before
+        # the score is the key entries': only a key entry, a whistle or an overturn can move it
+        moves_score = entry.is_key or kind in CLOCK_TRANSITIONS or target is not None
+        changed = (moves_score and _refresh_score(match)) or match.status != status_before
         scoreboard = changed or kind == Kind.STOPPAGE_TIME or entry.is_key
         sheet = entry.is_key or kind == Kind.EXTRA_TIME  # the timeline's axis grows by the extra time
         _append_update(

@@ -388,3 +388,15 @@ def test_stoppage_time_is_refused_once_the_match_is_over(match):
         publish(match=match, kind=Kind.STOPPAGE_TIME, minute=90, stoppage_minutes=4)
     assert "stoppage_minutes" in refused.value.message_dict
     assert not Entry.objects.filter(match=match, kind=Kind.STOPPAGE_TIME).exists()
+
+
+def test_a_line_of_commentary_reads_nothing_but_the_match(match, django_assert_max_num_queries):
+    """The editor's most frequent write: lock the match, write the entry, number it, store its frame. No rule
+    needs the match's history for a line that names nobody, and it cannot move the score."""
+    play_to(match, "first_half")
+    home = match.home_team
+    for minute in range(2, 12):
+        publish(match=match, kind="yellow_card", minute=minute, team=home, player=player(home, minute))
+    with django_assert_max_num_queries(6):  # the four statements, inside a savepoint and its release
+        publish(match=match, text="Ritmi bassi a centrocampo")
+    assert match.entries.count() == 12
