@@ -114,3 +114,19 @@ def test_english_is_selectable(client, demo_match):
     assert f'href="/en/matches/{demo_match.pk}/"' in italian
     english = client.get(f"/en/matches/{demo_match.pk}/").content.decode()
     assert '<html lang="en">' in english and "Line-ups" in english and "Formazioni" not in english
+
+
+def test_the_site_has_an_icon_where_browsers_look_for_it(client, db):
+    """The page names its icon, and /favicon.ico (what feed readers and old browsers ask for) leads to it."""
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page).group(1)
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == icon
+    assert "max-age=86400" in response["Cache-Control"]
+    svg = finders.find("img/favicon.svg")
+    assert svg and Path(svg).read_text(encoding="utf-8").startswith("<svg ")
