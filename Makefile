@@ -38,9 +38,9 @@ node_modules/.installed: package.json package-lock.json
 		npm ci --no-audit --no-fund --ignore-scripts && touch $@; \
 	else echo "npm not found: HTML validity tests will be skipped"; fi
 
-# Branch coverage of the whole suite may not fall below today's figure (88.9% on PostgreSQL, 89.6% on
+# Branch coverage of the whole suite may not fall below the floor (today 89.3% on PostgreSQL, 89.9% on
 # SQLite): raise it, never lower it. A run of part of the suite (PYTEST_ARGS=...) prints it without the floor.
-COVERAGE_MIN := 88.5
+COVERAGE_MIN := 89.0
 
 # The suite runs on two workers (pytest-xdist); the tests that start servers and browsers go one at a time
 # to one of them (tests/conftest.py). TEST_WORKERS=0 runs it in one process.
