@@ -1,8 +1,15 @@
+import fcntl
 import itertools
+import os
+import tempfile
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connections, transaction
 
 from matches.models import Competition, LineupEntry, Match, Player, Team
 
@@ -19,13 +26,6 @@ def pytest_runtest_setup(item):
     test after the restart starts on a fresh connection. Every other test holds the lock shared; taken before
     any fixture opens a transaction, let go after the last one closed."""
     global _database_lock
-    import fcntl
-    import os
-    import tempfile
-    from pathlib import Path
-
-    from django.db import connections
-
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
     if run is None:  # one process: nothing runs beside the restart
         return
@@ -116,42 +116,37 @@ def editor(db, django_user_model):
 
 
 @pytest.fixture(scope="session")
-def demo_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_rows(django_db_setup, django_db_blocker, tmp_path_factory) -> tuple[Path, int]:
     """The rows demo_load writes, made once per run through the real loader (and rolled back), kept as a
-    fixture file: loading it takes a tenth of the time of publishing the 54 entries again for every test."""
-    from django.core.management import call_command
-    from django.db import transaction
-
+    fixture file with the match's id: loading it takes a tenth of the time of publishing the 54 entries again
+    for every test."""
     from commentary.demo.loader import demo_load
 
     path = tmp_path_factory.mktemp("demo") / "demo.json"
     with django_db_blocker.unblock(), transaction.atomic():
-        before = {model: set(model.objects.values_list("pk", flat=True)) for model in _demo_models()}
-        demo_load()
+        assert not _has_match_rows(), "the demo rows are made in an empty database"
+        match_pk = demo_load().pk
         call_command("dumpdata", "matches", "commentary", output=str(path), verbosity=0)
         transaction.set_rollback(True)
-    assert not any(before.values()), "the demo rows are made in an empty database"
-    return path
+    return path, match_pk
 
 
-def _demo_models():
-    from django.apps import apps
-
-    return [*apps.get_app_config("matches").get_models(), *apps.get_app_config("commentary").get_models()]
+def _has_match_rows() -> bool:
+    models = [*apps.get_app_config("matches").get_models(), *apps.get_app_config("commentary").get_models()]
+    return any(model.objects.exists() for model in models)
 
 
 @pytest.fixture
 def demo_match(db, demo_rows) -> Match:
     """The demo match as demo_load makes it. The saved rows keep their numbers, so they are loaded only into
     an empty database; a test that made rows of its own first gets the loader itself."""
-    from django.core.management import call_command
-
     from commentary.demo.loader import demo_load
 
-    if any(model.objects.exists() for model in _demo_models()):
+    if _has_match_rows():
         return demo_load()
-    call_command("loaddata", str(demo_rows), verbosity=0)
-    return Match.objects.get(home_team__code="MIL", away_team__code="ATA", matchday=26)
+    path, match_pk = demo_rows
+    call_command("loaddata", str(path), verbosity=0)
+    return Match.objects.get(pk=match_pk)
 
 
 @pytest.fixture(autouse=True)

@@ -85,6 +85,13 @@ def _player_marks(facts: MatchFacts) -> dict[int, list[dict]]:
 
 
 SHEET = "commentary/sheet.html"
+# The feed's partial each kind of update renders (docs/PROTOCOL.md)
+FEED_PARTIAL = {
+    Update.Action.PUBLISH: "publish",
+    Update.Action.EDIT: "replace",
+    Update.Action.DELETE: "delete",
+    Update.Action.PIN: "replace",
+}
 
 
 def render_update(
@@ -115,15 +122,6 @@ def render_update(
         with translation.override(language):
             frames[language] = "".join(render_to_string(name, ctx).strip() for name, ctx in parts)
     return frames
-
-
-# The feed's partial each kind of update renders (docs/PROTOCOL.md)
-FEED_PARTIAL = {
-    Update.Action.PUBLISH: "publish",
-    Update.Action.EDIT: "replace",
-    Update.Action.DELETE: "delete",
-    Update.Action.PIN: "replace",
-}
 
 
 def render_resync(*, match_id: int, language: str) -> tuple[int, str]:
