@@ -42,7 +42,7 @@ def test_fan_page_receives_entries_and_the_score_moves(page, server, editor):
         player=player(match.home_team, 10),
         text="Destro sul secondo palo!",
     )
-    expect(page.locator("#scoreboard [data-score=home]")).to_have_text("1", timeout=2_000)
+    expect(page.locator("#scoreboard [data-score=home]")).to_have_text("1")
     expect(page.locator("#scoreboard")).to_contain_text("G10-")
     assert page.locator("#feed article").count() == 3
     # the newest is on top and was announced to screen readers
@@ -55,9 +55,9 @@ def test_edit_and_delete_reach_the_fan(page, server):
     entry = publish(match=match, text="Testo con un refuso")
     open_live(page, server, match)
     services.entry_update(entry=entry, text="Testo corretto")
-    expect(page.locator(f"#entry-{entry.pk}")).to_contain_text("Testo corretto", timeout=2_000)
+    expect(page.locator(f"#entry-{entry.pk}")).to_contain_text("Testo corretto")
     services.entry_delete(entry=entry)
-    expect(page.locator(f"#entry-{entry.pk}")).to_have_count(0, timeout=2_000)
+    expect(page.locator(f"#entry-{entry.pk}")).to_have_count(0)
 
 
 def test_offline_page_catches_up_once_and_in_order(page, server):
@@ -104,7 +104,7 @@ def test_scrolled_reader_is_not_moved_and_gets_a_new_updates_button(page, server
     publish(match=match, text="Novità mentre leggi")
     publish(match=match, text="Altra novità")
     button = page.locator("#new-updates")
-    expect(button).to_be_visible(timeout=2_000)
+    expect(button).to_be_visible()
     expect(button).to_contain_text("2")
     expect(page).to_have_title(re.compile(r"^\(2\) "))
     assert abs(anchor.bounding_box()["y"] - before) < 2
@@ -121,7 +121,7 @@ def test_oldest_first_reader_gets_new_entries_at_the_bottom(page, server):
     page.goto(f"{server.url}/matches/{match.pk}/?order=oldest")
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
     publish(match=match, text="L'ultima")
-    expect(page.locator("#feed article").last).to_contain_text("L'ultima", timeout=2_000)
+    expect(page.locator("#feed article").last).to_contain_text("L'ultima")
 
 
 def test_finished_match_page_opens_no_socket(page, server):
