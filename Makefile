@@ -26,7 +26,7 @@ setup: $(VENV)/.installed
 ## (uvicorn, the server measured best; SERVER=daphne or SERVER=granian to choose another)
 run: setup
 	@echo "Diretta: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	@$(PY) manage.py replay_match demo --speed $(SPEED) --replace & replay=$$!; \
+	@$(PY) manage.py replay_match demo --round --speed $(SPEED) --replace & replay=$$!; \
 	trap 'kill $$replay 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m config.serve --host $(HOST) --port $(PORT) $(if $(SERVER),--server $(SERVER))
 

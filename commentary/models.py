@@ -71,6 +71,18 @@ class Entry(models.Model):
         Kind.VAR_CHECK,
     )
 
+    # What makes a line of a round's blog ("diretta gol"): goals, penalties, sending-offs, VAR decisions, the
+    # half- and full-time whistles (a VAR check still under way, and shoot-out kicks, do not).
+    ROUND_BLOG_KINDS = (
+        *GOAL_KINDS,
+        Kind.PENALTY_MISSED,
+        Kind.PENALTY_SAVED,
+        *SENDING_OFF_KINDS,
+        Kind.VAR_CHECK,
+        Kind.HALF_TIME,
+        Kind.FULL_TIME,
+    )
+
     # Symbols of static/img/icons.svg
     ICONS = {
         Kind.GOAL: "ball",
@@ -188,6 +200,12 @@ class Entry(models.Model):
         return self.kind in self.KEY_KINDS
 
     @property
+    def on_round_blog(self) -> bool:
+        if self.kind == self.Kind.VAR_CHECK:
+            return bool(self.var_outcome)
+        return self.kind in self.ROUND_BLOG_KINDS and not self.is_shootout_kick
+
+    @property
     def is_shootout_kick(self) -> bool:
         return self.period == self.Period.PENALTIES and self.kind in self.SHOOTOUT_KINDS
 
@@ -229,6 +247,9 @@ class Update(models.Model):
     entry_id = models.BigIntegerField(null=True, blank=True)
     html = models.TextField(blank=True)  # in the site's default language
     translations = models.JSONField(default=dict, blank=True)  # the same frame in the other languages
+    # What the update changes on a page that follows many matches (home, round): the match's card, its line in
+    # the round's blog, the live table; per language, {} when it changes none of them (docs/PROTOCOL.md)
+    ticker = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -241,6 +262,23 @@ class Update(models.Model):
         return f"#{self.seq} {self.get_action_display()}"
 
     @staticmethod
-    def frames_of(html: str, translations: dict) -> dict[str, str]:
-        """Every language's frame: {"it": …, "en": …}."""
-        return {settings.LANGUAGE_CODE: html, **translations}
+    def frames_of(html: str, translations: dict, ticker: dict) -> dict[str, str]:
+        """Every frame of the update: {"it": …, "en": …, "ticker:it": …, "ticker:en": …}."""
+        return {
+            settings.LANGUAGE_CODE: html,
+            **translations,
+            **{TICKER + language: text for language, text in ticker.items()},
+        }
+
+    @staticmethod
+    def fields_of(frames: dict[str, str]) -> dict:
+        """The other way round: the fields that store `frames`."""
+        default = settings.LANGUAGE_CODE
+        return {
+            "html": frames[default],
+            "translations": {k: v for k, v in frames.items() if k != default and not k.startswith(TICKER)},
+            "ticker": {k.removeprefix(TICKER): v for k, v in frames.items() if k.startswith(TICKER)},
+        }
+
+
+TICKER = "ticker:"  # the key prefix of a ticker frame among an update's frames

@@ -7,8 +7,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from commentary.live.health import healthz
+from commentary.public import rounds
 from commentary.public import views as commentary_views
-from matches import views as matches_views
 
 
 @require_safe
@@ -21,7 +21,14 @@ def favicon(request):
 # Fans' pages: Italian at /…, English at /en/… — one URL per language, so pages cache per URL and the
 # language switch is a link (no form, no cookie).
 urlpatterns = i18n_patterns(
-    path("", matches_views.match_list, name="home"),
+    path("", rounds.home, name="home"),
+    path("competitions/<id:pk>/matchdays/<id:number>/", rounds.round_detail, name="matchday-detail"),
+    path(
+        "competitions/<id:pk>/matchdays/<id:number>/replay/",
+        rounds.round_detail,
+        {"replay": True},
+        name="matchday-replay",
+    ),
     path("matches/<id:pk>/", commentary_views.match_detail, name="match-detail"),
     path("matches/<id:pk>/embed/", commentary_views.match_embed, name="match-embed"),
     path("", include("matches.urls")),

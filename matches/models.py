@@ -105,6 +105,15 @@ class MatchQuerySet(models.QuerySet):
     def with_teams(self):
         return self.select_related("competition", "home_team", "away_team")
 
+    def round_of(self, match: "Match"):
+        """The matches of `match`'s round: its matchday's in the season or, for a replay, the replays of that
+        matchday (a replayed round stands apart from the season it copies)."""
+        return self.filter(
+            competition_id=match.competition_id,
+            matchday=match.matchday,
+            replay_of__isnull=match.replay_of_id is None,
+        )
+
 
 class Match(models.Model):
     class Status(models.TextChoices):
@@ -200,6 +209,9 @@ class Match(models.Model):
         verbose_name=_("replica di"),
     )
     clock_speed = models.FloatField(_("velocità del cronometro"), default=1.0, editable=False)
+    # A replay whose events' minutes were invented (the round demo: the data has only the half- and full-time
+    # scores); every page that shows it says so.
+    simulated = models.BooleanField(_("minuti simulati"), default=False, editable=False)
 
     objects = MatchQuerySet.as_manager()
 
@@ -239,6 +251,11 @@ class Match(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in self.LIVE_STATUSES
+
+    @property
+    def has_live_table(self) -> bool:
+        """A league match has a table "if it ended like this" (matches.standings.live_table)."""
+        return self.matchday is not None and self.competition.matchdays is not None
 
     @property
     def has_score(self) -> bool:

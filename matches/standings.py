@@ -67,14 +67,14 @@ class _Tally:
             self.lost += 1
 
 
-def standings_table(
+def _season(
     *,
     competition: Competition,
     until_matchday: int | None = None,
     until: datetime | None = None,
     after_match: Match | None = None,
-) -> list[StandingRow]:
-    """The table of `competition`, every team that has a match in it included (0 played if need be).
+) -> tuple[set[int], list[tuple[int, int, int, int]]]:
+    """The league's teams and the results that count, (home, away, home score, away score).
 
     - `until_matchday=N`: as it stood at the end of matchday N: the matches of matchdays up to N played by
       then. The end of matchday N is its last kick-off before matchday N+1 begins, so that an earlier
@@ -119,12 +119,25 @@ def standings_table(
         and away_score is not None
         and counts(matchday, kickoff)
     ]
-    tallies: dict[int, _Tally] = {}
-    for home, away, *_, matchday, _kickoff in rows:
-        if not in_a_round(matchday, competition.matchdays):
-            continue  # a team seen only in a friendly or a test match is not in the league
-        tallies.setdefault(home, _Tally())
-        tallies.setdefault(away, _Tally())
+    teams = {
+        team
+        for home, away, *_, matchday, _kickoff in rows
+        # a team seen only in a friendly or a test match is not in the league
+        if in_a_round(matchday, competition.matchdays)
+        for team in (home, away)
+    }
+    return teams, results
+
+
+def standings_table(**when) -> list[StandingRow]:
+    """The table of `competition`, every team that has a match in it included (0 played if need be); the
+    arguments are _season's."""
+    return _ranked(*_season(**when))
+
+
+def _ranked(team_ids: set[int], results: list[tuple[int, int, int, int]]) -> list[StandingRow]:
+    """The rows, in order: every result added up, then ranked."""
+    tallies = {team_id: _Tally() for team_id in team_ids}
     for home, away, home_score, away_score in results:
         tallies[home].add(home_score, away_score)
         tallies[away].add(away_score, home_score)
@@ -156,6 +169,42 @@ def standings_table(
             points=tallies[team_id].points,
         )
         for position, team_id in enumerate(sorted(tallies, key=order), 1)
+    ]
+
+
+@dataclass(frozen=True)
+class LiveRow:
+    """A row of the table "if it ended like this": the row, how many places it moved, whether the team is
+    playing right now."""
+
+    row: StandingRow
+    movement: int  # places gained (+) or lost (−) against the table before the round
+    playing: bool
+
+    @property
+    def places(self) -> int:
+        return abs(self.movement)
+
+
+def live_table(*, competition: Competition, round_matches: list[Match]) -> list[LiveRow]:
+    """The table as it would stand if the round's scores held: the table before the round's matchday, plus
+    every match of the round with a score (live ones at their current score, finished ones as they ended).
+    `round_matches`: one matchday's matches (a replayed round: the replays, which stand for the originals)."""
+    teams, results = _season(competition=competition, until_matchday=round_matches[0].matchday - 1)
+    was = {row.team.pk: row.position for row in _ranked(teams, results)}
+    now = [
+        (m.home_team_id, m.away_team_id, m.home_score, m.away_score)
+        for m in round_matches
+        if m.has_score
+        and (m.is_live or m.status == Match.Status.FINISHED)
+        and m.home_team_id in teams
+        and m.away_team_id in teams
+    ]
+    rows = _ranked(teams, results + now)
+    playing = {t for m in round_matches if m.is_live for t in (m.home_team_id, m.away_team_id)}
+    return [
+        LiveRow(row=row, movement=was[row.team.pk] - row.position, playing=row.team.pk in playing)
+        for row in rows
     ]
 
 

@@ -7,7 +7,6 @@ from . import views
 urlpatterns = [
     path("competitions/", views.competition_list, name="competition-list"),
     path("competitions/<id:pk>/", views.competition_detail, name="competition-detail"),
-    path("competitions/<id:pk>/matchdays/<id:number>/", views.matchday_detail, name="matchday-detail"),
     path("teams/<id:pk>/", views.team_detail, name="team-detail"),
     path("search/", views.search, name="search"),
 ]

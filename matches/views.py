@@ -2,28 +2,12 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.db.models import Count, Max, Min, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Competition, Match, Player, Team
 from .names import fold
 from .standings import standings_table
-
-
-def match_list(request):
-    matches = Match.objects.with_teams()
-    finished = matches.finished().order_by("-kickoff")
-    groups = [
-        (_("In diretta"), "live", list(matches.live().order_by("kickoff"))),
-        (_("In programma"), "upcoming", list(matches.upcoming().order_by("kickoff")[:30])),
-        # the matches we told live (they have line-ups), then the latest results of the season
-        (_("Le nostre cronache"), "covered", list(finished.filter(lineup__isnull=False).distinct()[:12])),
-        (_("Ultimi risultati"), "finished", list(finished.filter(lineup__isnull=True)[:20])),
-    ]
-    return render(request, "matches/match_list.html", {"groups": groups})
-
 
 # The season around a match: competitions, standings, matchdays, teams, search. Replays (copies of a match
 # played again for show) are left out everywhere here: the season has each match once.
@@ -72,35 +56,6 @@ def competition_detail(request, pk: int):
         "caption": caption,
     }
     return render(request, "matches/competition_detail.html", context)
-
-
-def matchday_detail(request, pk: int, number: int):
-    competition = get_object_or_404(Competition, pk=pk)
-    matches = list(
-        _season_matches(competition).with_teams().filter(matchday=number).order_by("kickoff", "pk")
-    )
-    if not matches:
-        raise Http404(_("Giornata inesistente."))
-    numbers = list(
-        _season_matches(competition)
-        .filter(matchday__isnull=False)
-        .values_list("matchday", flat=True)
-        .distinct()
-        .order_by("matchday")
-    )
-    days = [
-        (day, list(group))
-        for day, group in groupby(matches, key=lambda m: timezone.localtime(m.kickoff).date())
-    ]
-    context = {
-        "competition": competition,
-        "number": number,
-        "days": days,
-        "match_count": len(matches),
-        "previous": max((n for n in numbers if n < number), default=None),
-        "next": min((n for n in numbers if n > number), default=None),
-    }
-    return render(request, "matches/matchday_detail.html", context)
 
 
 @dataclass(frozen=True)

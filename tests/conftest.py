@@ -2,7 +2,7 @@ import fcntl
 import itertools
 import os
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connections, transaction
+from django.utils import timezone
 
 from matches.models import Competition, LineupEntry, Match, Player, Team
 
@@ -186,3 +187,28 @@ def play_to(match: Match, status: str) -> Match:
         match.refresh_from_db()
     assert match.status == status, match.status
     return match
+
+
+def make_round(count=2) -> list[Match]:
+    """`count` matches of matchday 2 of a league, after a matchday 1 that gives the table an order."""
+    league, _ = Competition.objects.get_or_create(
+        name="Lega Test", season="2025/26", defaults={"matchdays": 38}
+    )
+    matches = [make_match(competition=league, matchday=2, kickoff=timezone.now()) for _ in range(count)]
+    for match in matches:  # matchday 1: the away sides won, so they lead before the round
+        first = make_match(
+            competition=league,
+            matchday=1,
+            home_team=match.home_team,
+            away_team=match.away_team,
+            with_lineups=False,
+            kickoff=timezone.now() - timedelta(days=7),
+        )
+        Match.objects.filter(pk=first.pk).update(status=Match.Status.FINISHED, home_score=0, away_score=1)
+    return matches
+
+
+def shirt(match: Match, side: str, number: int = 9):
+    """The team and a player of one side of `match` (read here, not in the test's event loop)."""
+    team = getattr(Match.objects.select_related(f"{side}_team").get(pk=match.pk), f"{side}_team")
+    return team, player(team, number)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from commentary.domain import services
 from commentary.models import Entry
 from matches.models import Competition
-from tests.conftest import make_match, publish
+from tests.conftest import make_match, make_round, play_to, publish, shirt
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +63,13 @@ def test_every_kind_of_page_is_valid_html(client, demo_match, editor, tmp_path):
     pinned = publish(match=live, kind=Entry.Kind.COMMENTARY, text="Prima <b>azione</b>")
     services.entry_pin(entry=pinned, pinned=True)
     upcoming = make_match()
+    playing, _waiting = make_round()
+    play_to(playing, "first_half")
+    team, scorer = shirt(playing, "home")
+    publish(match=playing, kind=Entry.Kind.GOAL, minute=5, team=team, player=scorer)
 
     public = {
+        "round-live": reverse("matchday-detail", args=[playing.competition_id, 2]),
         "match-list": "/",
         "match-upcoming": reverse("match-detail", args=[upcoming.pk]),
         "match-live": reverse("match-detail", args=[live.pk]),

@@ -7,17 +7,29 @@ out-of-band swap. There is no second copy of any markup.
 from collections import defaultdict
 
 from django.conf import settings
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from commentary.models import Entry, Update
+from commentary.models import TICKER, Entry, Update
 from matches.models import Match
+from matches.standings import live_table
 
 from .report import place_players, timeline
-from .selectors import MatchFacts, feed_entries, key_entries, last_seq, lineups, match_facts, pinned_entry
+from .selectors import (
+    MatchFacts,
+    feed_entries,
+    key_entries,
+    last_seq,
+    lineups,
+    match_facts,
+    pinned_entry,
+    round_blog,
+)
 
 FRAMES = "commentary/feed.html"
+TICKER_FRAMES = "commentary/ticker.html"
 
 # A resync frame carries this many of the latest entries and a link to the full page for the rest: its cost
 # stays the same however long the live blog grows (see docs/PROTOCOL.md).
@@ -92,6 +104,12 @@ FEED_PARTIAL = {
     Update.Action.DELETE: "delete",
     Update.Action.PIN: "replace",
 }
+# The round blog's partial for each kind of update of an entry on it
+ROUND_BLOG_PARTIAL = {
+    Update.Action.PUBLISH: "key-replace",  # a page puts the line in its place by time first (ticker.js)
+    Update.Action.EDIT: "key-replace",
+    Update.Action.DELETE: "key-delete",
+}
 
 
 def render_update(
@@ -117,16 +135,53 @@ def render_update(
         )
     if sheet:
         parts.append((f"{SHEET}#frame-sheet", {**sheet_context(match=match, entries=keys), "seq": seq}))
+    table = live_table_context(match=match, seq=seq) if board and match.has_live_table else None
+    if table is not None:
+        parts.append((f"{TICKER_FRAMES}#frame-live-table", {**context, **table}))
+    # What the pages that follow many matches get: the card, the round blog's line, the live table
+    ticker = []
+    if board:
+        flash = action == Update.Action.PUBLISH and entry is not None and entry.is_goal
+        ticker.append((f"{TICKER_FRAMES}#frame-card", {**context, "flash": flash}))
+    if entry is not None and entry.on_round_blog and action in ROUND_BLOG_PARTIAL:
+        ticker.append((f"{TICKER_FRAMES}#{ROUND_BLOG_PARTIAL[action]}", context))
+    if table is not None:
+        ticker.append(parts[-1])
     frames = {}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            frames[language] = "".join(render_to_string(name, ctx).strip() for name, ctx in parts)
+            frames[language] = _joined(parts)
+            if ticker:
+                frames[TICKER + language] = _joined(ticker)
     return frames
 
 
+def _joined(parts: list[tuple[str, dict]]) -> str:
+    return "".join(render_to_string(name, context).strip() for name, context in parts)
+
+
+def live_table_context(*, match: Match, seq: int | None = None) -> dict:
+    """The live table of `match`'s round and its version: the sum of the round's update numbers, so a page
+    that gets two tables out of order (two matches' goals at once) keeps the newer one. `seq`: the number
+    of the update being rendered (not stored yet)."""
+    matches = [match if m.pk == match.pk else m for m in Match.objects.round_of(match)]
+    latest = dict(
+        Update.objects.filter(match__in=[m.pk for m in matches]).values_list("match").annotate(Max("seq"))
+    )
+    if seq is not None:
+        latest[match.pk] = seq
+    return {
+        "live_rows": live_table(competition=match.competition, round_matches=matches),
+        "table_version": sum(latest.values()),
+    }
+
+
 def render_resync(*, match_id: int, language: str) -> tuple[int, str]:
-    """One frame that replaces the feed, the pinned entry and the scoreboard, for a client too far behind."""
+    """One frame that replaces the feed, the pinned entry and the scoreboard, for a client too far behind;
+    for a ticker fan (`language` "ticker:…"), its card, its lines of the round blog and the live table."""
     match = Match.objects.with_teams().get(pk=match_id)
+    if language.startswith(TICKER):
+        return _ticker_resync(match=match, language=language.removeprefix(TICKER))
     seq = last_seq(match=match)  # first the number, then the content: later updates replay idempotently
     entries = feed_entries(match=match, newest=RESYNC_ENTRIES)
     context = {
@@ -138,3 +193,15 @@ def render_resync(*, match_id: int, language: str) -> tuple[int, str]:
     }
     with translation.override(language):
         return seq, render_to_string(f"{FRAMES}#resync", context).strip()
+
+
+def _ticker_resync(*, match: Match, language: str) -> tuple[int, str]:
+    seq = last_seq(match=match)
+    context = {
+        "match": match,
+        "seq": seq,
+        "lines": round_blog(matches=[match]),
+        **(live_table_context(match=match) if match.has_live_table else {}),
+    }
+    with translation.override(language):
+        return seq, render_to_string(f"{TICKER_FRAMES}#ticker-resync", context).strip()

@@ -12,17 +12,12 @@ from commentary.models import Entry
 from matches.models import LineupEntry, Match
 from matches.presenters import result_line, teams_line
 
-# The pitch is drawn 68 wide and 105 long, own goal at the bottom, attacking upwards.
-PITCH_W = 68
-GOALKEEPER_Y, FRONT_Y, BACK_Y = 97, 18, 80
-
 
 @dataclass
 class PlacedPlayer:
     row: LineupEntry
-    x: float
-    y: float
     marks: list = field(default_factory=list)
+    goalkeeper: bool = False
 
 
 def formation_lines(formation: str) -> list[int]:
@@ -36,25 +31,26 @@ def formation_lines(formation: str) -> list[int]:
 
 def place_players(
     *, formation: str, starters: list[LineupEntry], marks: dict[int, list]
-) -> list[PlacedPlayer]:
-    """Positions for the XI: the goalkeeper, then each line from defence to attack.
+) -> list[list[PlacedPlayer]]:
+    """The XI as the pitch draws it, attacking upwards: one row per line, the forwards first and the
+    goalkeeper last, each row from left to right (the page gives each player an equal share of the row).
 
-    A team sheet lists each line from right to left as the team attacks (right-back first), so the first
-    name of a line is drawn on the right.
+    A team sheet lists the goalkeeper, then each line from defence to attack and from right to left as the
+    team attacks (right-back first), so a line's first name is drawn on the right.
     """
     lines = formation_lines(formation)
     if not lines or len(starters) != 11:
         return []
-    placed = [PlacedPlayer(starters[0], PITCH_W / 2, GOALKEEPER_Y, marks.get(starters[0].player_id, []))]
-    index = 1
-    for number, count in enumerate(lines):
-        y = BACK_Y - (BACK_Y - FRONT_Y) * number / max(len(lines) - 1, 1)
-        for slot in range(count):
-            x = PITCH_W * (count - slot) / (count + 1)
-            row = starters[index]
-            placed.append(PlacedPlayer(row, round(x, 1), round(y, 1), marks.get(row.player_id, [])))
-            index += 1
-    return placed
+
+    def placed(row: LineupEntry, goalkeeper: bool = False) -> PlacedPlayer:
+        return PlacedPlayer(row, marks.get(row.player_id, []), goalkeeper)
+
+    rows = [[placed(starters[0], goalkeeper=True)]]
+    start = 1
+    for count in lines:
+        rows.append([placed(row) for row in reversed(starters[start : start + count])])
+        start += count
+    return rows[::-1]
 
 
 TIMELINE_W, TIMELINE_MARGIN, ICON = 600, 14, 20

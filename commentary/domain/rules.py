@@ -143,7 +143,8 @@ def _field_errors(*, match: Match, draft: EntryDraft, editing: bool) -> dict[str
         errors["team"] = _("La squadra non gioca questa partita.")
     if kind in NEEDS_TEAM and team is None:
         errors["team"] = _("Indica la squadra.")
-    if kind in NEEDS_PLAYER and player is None:
+    # a simulated replay knows the real score, not the scorers (commentary.demo.replay)
+    if kind in NEEDS_PLAYER and player is None and not (match.simulated and kind in Entry.GOAL_KINDS):
         errors["player"] = _("Indica il giocatore.")
     if player is not None and team is not None and player.team_id != team.pk:
         errors["player"] = _("%(player)s non gioca nella squadra indicata.") % {"player": player}

@@ -1,5 +1,6 @@
 """Reads: what the entries of a match add up to (score, scorers, bookings, who is on the pitch)."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -96,6 +97,29 @@ def match_facts(*, match: Match, entries: Iterable[Entry]) -> MatchFacts:
 
 def key_entries(*, match: Match) -> list[Entry]:
     return list(match.entries.filter(kind__in=Entry.KEY_KINDS).select_related(*ENTRY_RELATED))
+
+
+def round_blog(*, matches) -> list[Entry]:
+    """The lines of the blog of a round or any set of matches ("diretta gol"), newest first, each with its
+    match (and teams) at hand."""
+    entries = (
+        Entry.objects.filter(match__in=matches, kind__in=Entry.ROUND_BLOG_KINDS)
+        .select_related(*ENTRY_RELATED, "match__home_team", "match__away_team")
+        .order_by("-created_at", "-pk")
+    )
+    lines = [entry for entry in entries if entry.on_round_blog]
+    # each line shows its match's score as it stood then
+    goals = defaultdict(lambda: defaultdict(int))
+    for entry in reversed(lines):
+        scored = goals[entry.match_id]
+        if entry.is_goal and not entry.overturned:
+            home = entry.match.home_team_id
+            side = entry.team_id if entry.kind != Entry.Kind.OWN_GOAL else None
+            if side is None:  # an own goal counts for the other side
+                side = entry.match.away_team_id if entry.team_id == home else home
+            scored[side] += 1
+        entry.score_then = f"{scored[entry.match.home_team_id]}–{scored[entry.match.away_team_id]}"
+    return lines
 
 
 def feed_entries(*, match: Match, newest: int | None = None) -> list[Entry]:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -62,14 +61,8 @@ def _append_update(
     frames = render_update(
         match=match, seq=seq, action=action, entry=entry, scoreboard=scoreboard, sheet=sheet
     )
-    default = settings.LANGUAGE_CODE
     update = Update.objects.create(
-        match=match,
-        seq=seq,
-        action=action,
-        entry_id=entry.pk if entry else None,
-        html=frames[default],
-        translations={language: html for language, html in frames.items() if language != default},
+        match=match, seq=seq, action=action, entry_id=entry.pk if entry else None, **Update.fields_of(frames)
     )
     transaction.on_commit(partial(announce, match_id=match.pk, seq=seq, frames=frames))
     return update

@@ -27,6 +27,8 @@ from urllib.parse import parse_qs
 
 from django.conf import settings
 
+from commentary.models import TICKER
+
 from .hub import hub
 
 logger = logging.getLogger(__name__)
@@ -44,7 +46,8 @@ CLOSE_TOO_SLOW = 4013  # reconnect
 CLOSE_ADDRESS_FULL = 4503  # reconnect (later): too many sockets from this address
 
 MAX_MATCH_ID = 2**63 - 1
-MAX_CLIENT_FRAME = 1024  # bytes; a `since` message is about 20
+MAX_CLIENT_FRAME = 1024  # bytes; a `since` message is about 20, a ticker's with 40 matches about 700
+MAX_TICKER_MATCHES = 40  # matches one ticker socket may follow (a round has 10, a busy Sunday's home ~30)
 MAX_CLIENT_FRAMES_PER_MINUTE = 30
 SINCE_TIMEOUT = 10.0  # seconds a socket may stay open without saying `since`
 HARD_BACKLOG = 2 * 1024 * 1024  # bytes queued for a busy fan before it is dropped
@@ -79,11 +82,26 @@ class _Resume:
 
 
 class Fan:
-    __slots__ = ("send", "language", "sent", "stream", "busy", "queue", "queued", "busy_since", "frames")
+    __slots__ = (
+        "send",
+        "language",
+        "fallback",
+        "sent",
+        "stream",
+        "busy",
+        "queue",
+        "queued",
+        "busy_since",
+        "frames",
+    )
 
-    def __init__(self, send, language: str):
+    def __init__(self, send, language: str, *, ticker: bool = False):
         self.send = send
-        self.language = language
+        # the key of this fan's frame among an update's frames: the match page's, or the ticker's (a page
+        # that follows many matches), in the fan's language or else the site's
+        prefix = TICKER if ticker else ""
+        self.language = prefix + language
+        self.fallback = prefix + settings.LANGUAGE_CODE
         self.sent: int | None = None  # last update number written; None until the client said `since`
         self.stream = None
         self.busy = False
@@ -106,7 +124,9 @@ class Fan:
 
     def _write(self, seq: int, messages: dict) -> None:
         self.sent = seq
-        message = messages.get(self.language) or messages[settings.LANGUAGE_CODE]
+        message = messages.get(self.language) or messages.get(self.fallback)
+        if message is None:  # a ticker fan, and an update that changes nothing it shows
+            return
         if self.busy:
             self.queue.append(message)
             self.queued += len(message["text"])
@@ -204,15 +224,24 @@ def _since(text: str) -> int | None:
     return since if type(since) is int and since >= 0 else None
 
 
-async def fan_socket(scope, receive, send, *, match_id: int) -> None:
-    """ASGI application for /ws/matches/<id>/ (commentary.live.routing). One coroutine for the socket's whole
-    life: each nested one would be a frame held per fan."""
+async def _accept(scope, receive, send) -> str | None:
+    """Accept the socket and count it against its client's address; None when it is closed already (the
+    address holds too many sockets) or never opened."""
     if (await receive())["type"] != "websocket.connect":
-        return
+        return None
     await send({"type": "websocket.accept"})
     address = (scope.get("client") or ("?",))[0]
     if not hub.admit(address):
         await send({"type": "websocket.close", "code": CLOSE_ADDRESS_FULL})
+        return None
+    return address
+
+
+async def fan_socket(scope, receive, send, *, match_id: int) -> None:
+    """ASGI application for /ws/matches/<id>/ (commentary.live.routing). One coroutine for the socket's whole
+    life: each nested one would be a frame held per fan."""
+    address = await _accept(scope, receive, send)
+    if address is None:
         return
     fan = Fan(send, _language(scope))
     code = None
@@ -244,12 +273,76 @@ async def fan_socket(scope, receive, send, *, match_id: int) -> None:
             await fan._close(code)
 
 
-def _check(message) -> tuple[int | None, int | None]:
+async def ticker_socket(scope, receive, send) -> None:
+    """ASGI application for /ws/ticker/: one socket, many matches (the home and round pages). The client says
+    which matches it follows and the last update it applied of each, `{"since": {"<id>": n, …}}`; each match
+    is a Fan of its stream, all sharing the socket, and gets only its ticker frames (docs/PROTOCOL.md)."""
+    address = await _accept(scope, receive, send)
+    if address is None:
+        return
+    language = _language(scope)
+    fans: dict[int, Fan] = {}
+    limits = Fan(send, language)  # counts the client's frames, closes the socket
+    code = None
+    try:
+        try:
+            async with asyncio.timeout(SINCE_TIMEOUT):
+                message = await receive()
+        except TimeoutError:
+            code = CLOSE_NO_SINCE
+            return
+        while message["type"] == "websocket.receive":
+            code, since = _check(message, parse=_ticker_since)
+            if code is None and limits.flooding():
+                code = CLOSE_TOO_MANY
+            if code is not None:
+                return
+            for match_id in list(fans):
+                if match_id not in since:
+                    fans.pop(match_id).leave()
+            for match_id, after in since.items():
+                fan = fans.get(match_id)
+                if fan is None or fan.stream is None:
+                    fan = fans[match_id] = Fan(send, language, ticker=True)
+                    fan.stream = await hub.join(match_id, fan)
+                if fan.stream is not None:
+                    await fan.catch_up(after)
+            if not any(fan.stream for fan in fans.values()):
+                code = CLOSE_UNKNOWN_MATCH
+                return
+            message = await receive()
+    finally:
+        hub.release(address)
+        for fan in fans.values():
+            fan.leave()
+        if code is not None:
+            await limits._close(code)
+
+
+def _ticker_since(text: str) -> dict[int, int] | None:
+    """{"since": {"<match id>": n, …}}: 1 to MAX_TICKER_MATCHES matches, ids and numbers in range."""
+    try:
+        since = json.loads(text)["since"]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if type(since) is not dict or not 0 < len(since) <= MAX_TICKER_MATCHES:
+        return None
+    parsed = {}
+    for key, value in since.items():
+        if not (key.isascii() and key.isdigit() and 0 < int(key) <= MAX_MATCH_ID):
+            return None
+        if type(value) is not int or value < 0:
+            return None
+        parsed[int(key)] = value
+    return parsed
+
+
+def _check(message, parse=_since) -> tuple[int | None, int | None]:
     """(the close code for a bad client frame, or None; the `since` it carries)."""
     text = message.get("text")
     if text is None:
         return CLOSE_BINARY, None
     if len(text) > MAX_CLIENT_FRAME or len(text.encode()) > MAX_CLIENT_FRAME:
         return CLOSE_TOO_BIG, None
-    since = _since(text)
+    since = parse(text)
     return (CLOSE_MALFORMED if since is None else None), since

@@ -47,12 +47,12 @@ def messages_of(frames: dict[str, str]) -> dict[str, dict]:
     return {language: {"type": "websocket.send", "text": text} for language, text in frames.items()}
 
 
-FIELDS = ("seq", "html", "translations")
+FIELDS = ("seq", "html", "translations", "ticker")
 
 
 def _fetch_after(match_id: int, after: int, limit: int | None = None) -> list[tuple[int, dict]]:
     rows = Update.objects.filter(match_id=match_id, seq__gt=after).order_by("seq").values_list(*FIELDS)
-    return [(seq, messages_of(Update.frames_of(html, other))) for seq, html, other in rows[:limit]]
+    return [(seq, messages_of(Update.frames_of(*frames))) for seq, *frames in rows[:limit]]
 
 
 def _load(match_id: int) -> list[tuple[int, dict]] | None:
@@ -60,7 +60,7 @@ def _load(match_id: int) -> list[tuple[int, dict]] | None:
     if not Match.objects.filter(pk=match_id).exists():
         return None
     rows = Update.objects.filter(match_id=match_id).order_by("-seq").values_list(*FIELDS)[: replay_window()]
-    return [(seq, messages_of(Update.frames_of(html, other))) for seq, html, other in reversed(rows)]
+    return [(seq, messages_of(Update.frames_of(*frames))) for seq, *frames in reversed(rows)]
 
 
 @dataclass(eq=False)

@@ -1,4 +1,4 @@
-"""The websocket side of the ASGI application: /ws/matches/<id>/, from an allowed origin.
+"""The websocket side of the ASGI application: /ws/matches/<id>/ and /ws/ticker/, from an allowed origin.
 
 Matched here rather than by Channels' URLRouter and OriginValidator middleware: the router copies the scope
 for every socket and each layer keeps a coroutine frame alive for the socket's whole life; at 10,000 fans
@@ -11,9 +11,10 @@ from urllib.parse import urlparse
 
 from channels.security.websocket import AllowedHostsOriginValidator
 
-from .fans import fan_socket
+from .fans import fan_socket, ticker_socket
 
 FAN_PATH = re.compile(r"^/ws/matches/(?P<match_id>[0-9]{1,19})/$")
+TICKER_PATH = "/ws/ticker/"
 _origins = AllowedHostsOriginValidator(None)
 
 
@@ -29,8 +30,12 @@ def _allowed(scope) -> bool:
 
 def websocket_application(scope, receive, send):
     """The awaitable for one socket: the fan's own coroutine, not one wrapped around it (a frame per fan)."""
+    if not _allowed(scope):
+        return _refuse(receive, send)
+    if scope["path"] == TICKER_PATH:
+        return ticker_socket(scope, receive, send)
     found = FAN_PATH.match(scope["path"])
-    if found is None or not _allowed(scope):
+    if found is None:
         return _refuse(receive, send)
     return fan_socket(scope, receive, send, match_id=int(found["match_id"]))
 

@@ -10,7 +10,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import condition
 
 from commentary.domain.presenters import scorers_line
-from commentary.domain.rendering import scoreboard_context, sheet_context
+from commentary.domain.rendering import live_table_context, scoreboard_context, sheet_context
 from commentary.domain.report import json_ld
 from commentary.domain.selectors import feed_entries, last_seq
 from commentary.models import Update
@@ -94,6 +94,7 @@ def match_detail(request, pk: int):
         page_url=page_url,
         json_ld=json_ld(match=match, facts=facts, entries=entries, page_url=page_url, summary=headline),
         standings=_standings_after(match) if match.status == Match.Status.FINISHED else None,
+        **(live_table_context(match=match) if match.is_live and match.has_live_table else {}),
     )
     response = render(request, "commentary/match_detail.html", context)
     # Live pages are revalidated every time (a 304 while nothing happened); a finished match may be kept a

@@ -133,17 +133,4 @@
     announcer.textContent = text.slice(0, 300);
   }
 
-  // The scoreboard's minute runs between updates, computed like the server does.
-  const PERIODS = { first_half: [0, 45], second_half: [45, 90], extra_first_half: [90, 105], extra_second_half: [105, 120] };
-  function tick() {
-    const board = document.getElementById("scoreboard");
-    const clock = board && board.querySelector("[data-clock]");
-    const period = board && PERIODS[board.dataset.status];
-    if (!clock || !period || !board.dataset.periodStart) return;
-    const speed = Number(board.dataset.clockSpeed || 1);
-    const elapsed = Math.max(0, Math.floor(((Date.now() / 1000 - Number(board.dataset.periodStart)) * speed) / 60));
-    const minute = period[0] + elapsed + 1;
-    clock.textContent = minute > period[1] ? `${period[1]}+${minute - period[1]}′` : `${minute}′`;
-  }
-  setInterval(tick, 5000);
 })();

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from commentary.demo.loader import demo_load
-from commentary.demo.replay import replay_run, replay_start
+from commentary.demo.replay import play, replay_run, replay_start, round_start
 from matches.models import Match
 
 
@@ -12,10 +12,15 @@ class Command(BaseCommand):
         parser.add_argument("match", help="id of the match to replay, or 'demo' for the demo match")
         parser.add_argument("--speed", type=float, default=1.0, help="how many times faster than real time")
         parser.add_argument(
-            "--replace", action="store_true", help="first delete earlier replays of the same match"
+            "--replace", action="store_true", help="first delete earlier replays of the same match(es)"
+        )
+        parser.add_argument(
+            "--round",
+            action="store_true",
+            help="play its whole matchday with it (the others: real scores, simulated minutes)",
         )
 
-    def handle(self, *args, match, speed, replace, **options):
+    def handle(self, *args, match, speed, replace, round, **options):
         if speed <= 0:
             raise CommandError("--speed must be positive")
         if match == "demo":
@@ -28,7 +33,10 @@ class Command(BaseCommand):
         if source.status != Match.Status.FINISHED:
             raise CommandError(f"{source} is not finished: only a finished match can be replayed")
         if replace:
-            source.replays.all().delete()
+            sources = Match.objects.round_of(source) if round else Match.objects.filter(pk=source.pk)
+            Match.objects.filter(replay_of__in=sources).delete()
+        if round:
+            return self._round(source, speed)
         live, entries = replay_start(source=source, speed=speed)
         self.stdout.write(
             self.style.SUCCESS(f"Replaying {source} as match {live.pk} at {speed:g}×: /matches/{live.pk}/")
@@ -44,3 +52,18 @@ class Command(BaseCommand):
             self.stdout.write("replay stopped")
             return
         self.stdout.write(self.style.SUCCESS(f"Replay of {source} finished."))
+
+    def _round(self, source, speed):
+        matches, steps = round_start(source=source, speed=speed)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Replaying matchday {source.matchday} of {source.competition} ({len(matches)} matches) at "
+                f"{speed:g}×: /competitions/{source.competition_id}/matchdays/{source.matchday}/replay/"
+            )
+        )
+        try:
+            play(steps, on_entry=lambda e: self.stdout.write(f"  {e.match_id} {e.minute_label} {e.kind}"))
+        except KeyboardInterrupt:
+            self.stdout.write("replay stopped")
+            return
+        self.stdout.write(self.style.SUCCESS("Replay of the round finished."))
