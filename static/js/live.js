@@ -20,6 +20,20 @@
   let incomingResync = false;
   let socket = null;
   let pending = [];        // new entries held back while the reader is further down the page
+  let unseen = 0;          // new entries that came while the tab was hidden
+  let incomingGoal = false;
+  const followed = document.querySelector("[data-follow-match]");   // the match page (not the desk, not an embed)
+  const GOALS = ["goal", "penalty_goal", "own_goal"];
+
+  // The tab's title (and, through follow.js, its icon) count what the reader has not seen yet.
+  function showTitle() {
+    const count = pending.length + unseen;
+    document.title = count ? `(${count}) ${baseTitle}` : baseTitle;
+    document.dispatchEvent(new CustomEvent("diretta:count", { detail: { count } }));
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && unseen) { unseen = 0; showTitle(); }
+  });
 
   // Back quickly after a restart, with jitter so thousands of pages do not reconnect in the same instant.
   htmx.config.wsReconnectDelay = (retry) => Math.min(500 * 2 ** retry, 8000) * (0.5 + Math.random() / 2);
@@ -70,10 +84,14 @@
     incoming = null;
     feed().dataset.seq = String(seq);
     const board = document.getElementById("scoreboard");   // the tab's title follows the score and status
-    if (board && board.dataset.title && board.dataset.title !== baseTitle) {
-      baseTitle = board.dataset.title;
-      document.title = pending.length ? `(${pending.length}) ${baseTitle}` : baseTitle;
+    if (board && board.dataset.title && board.dataset.title !== baseTitle) baseTitle = board.dataset.title;
+    showTitle();
+    if (incomingGoal && followed && !incomingResync) {
+      document.dispatchEvent(new CustomEvent("diretta:goal", {
+        detail: { match: followed.dataset.followMatch, text: baseTitle.split(" · ")[0], url: location.pathname },
+      }));
     }
+    incomingGoal = false;
     if (status.dataset.state === "live") setState("live");
     if (incomingResync) {   // a resync frame is the whole feed as it comes for everyone: newest first, unfiltered
       const f = feed();
@@ -93,6 +111,8 @@
     if (existing) { existing.replaceWith(article); return; }
     const empty = document.getElementById("feed-empty");
     if (empty) empty.remove();
+    if (document.hidden) unseen += 1;
+    if (GOALS.includes(article.dataset.kind)) incomingGoal = true;
     if (order === "oldest") {
       feed().append(article);
     } else {
@@ -112,14 +132,14 @@
     moreButton.hidden = false;
     moreButton.textContent = (pending.length === 1 ? moreButton.dataset.one : moreButton.dataset.many)
       .replace("%s", pending.length);
-    document.title = `(${pending.length}) ${baseTitle}`;
+    showTitle();
   }
 
   function release(scroll) {
     pending.forEach((article) => { article.hidden = false; });
     pending = [];
     moreButton.hidden = true;
-    document.title = baseTitle;
+    showTitle();
     if (scroll) feed().scrollIntoView({ block: "start" });
   }
 

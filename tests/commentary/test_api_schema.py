@@ -52,7 +52,8 @@ def statuses_of(cases) -> set[int]:
     )
     @given(case=cases)
     def check(case):
-        response = case.call_and_validate()
+        # asks for no compression: schemathesis' WSGI transport, unlike a network client, does not decode gzip
+        response = case.call_and_validate(headers={"Accept-Encoding": "identity"})
         statuses.add(response.status_code)
 
     check()

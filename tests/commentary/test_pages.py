@@ -130,3 +130,19 @@ def test_the_site_has_an_icon_where_browsers_look_for_it(client, db):
     assert "max-age=86400" in response["Cache-Control"]
     svg = finders.find("img/favicon.svg")
     assert svg and Path(svg).read_text(encoding="utf-8").startswith("<svg ")
+
+
+def test_pages_go_out_compressed_to_readers_that_accept_it(client, demo_match):
+    import gzip
+
+    response = client.get(reverse("match-detail", args=[demo_match.pk]), HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response["Content-Encoding"] == "gzip" and "Accept-Encoding" in response["Vary"]
+    page = gzip.decompress(response.content).decode()
+    assert 'id="scoreboard"' in page and len(response.content) * 4 < len(page)
+    # the page's ETag still answers a revisit with 304
+    again = client.get(
+        reverse("match-detail", args=[demo_match.pk]),
+        HTTP_ACCEPT_ENCODING="gzip",
+        HTTP_IF_NONE_MATCH=response["ETag"],
+    )
+    assert again.status_code == 304

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from commentary.domain import services
 from commentary.models import Entry
-from tests.conftest import make_match, player, publish
+from tests.conftest import make_match, play_to, player, publish
 from tests.e2e.conftest import AdminClient
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -134,3 +134,31 @@ def test_finished_match_page_opens_no_socket(page, server):
     page.wait_for_timeout(500)
     assert sockets == []
     expect(page.locator("#scoreboard")).to_contain_text("Finale")
+
+
+def test_line_ups_pitch_bookings_and_cards_change_live(page, server):
+    match = make_match(home_formation="4-3-3", away_formation="4-4-2")
+    play_to(match, "first_half")
+    open_live(page, server, match)
+    page.locator(".pitch-panel summary").click()
+    booked, sent_off = player(match.away_team, 5), player(match.away_team, 6)
+    off, on = player(match.home_team, 9), player(match.home_team, 12)
+    publish(match=match, kind=Entry.Kind.YELLOW_CARD, minute=10, team=match.away_team, player=booked)
+    publish(match=match, kind=Entry.Kind.RED_CARD, minute=30, team=match.away_team, player=sent_off)
+    publish(
+        match=match, kind=Entry.Kind.SUBSTITUTION, minute=40, team=match.home_team, player=off, player2=on
+    )
+
+    row = page.locator("#lineups .lineup__player", has_text=booked.display_name)
+    expect(row.locator(".mark--yellow_card")).to_contain_text("10′")
+    expect(
+        page.locator("#lineups .lineup__player", has_text=on.display_name).locator(".mark--on")
+    ).to_be_visible()
+    expect(page.locator("#pitches .pitch__off").first).to_contain_text("40′")
+    expect(page.locator("#facts")).to_contain_text(
+        f"{booked.display_name} ({match.away_team.short_name}) 10′"
+    )
+    expect(page.locator("#facts")).to_contain_text(
+        f"{sent_off.display_name} ({match.away_team.short_name}) 30′"
+    )
+    expect(page.locator("#scoreboard .scoreboard__red")).to_contain_text(sent_off.display_name)
