@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -40,7 +41,8 @@ def pages(base: str) -> dict[str, str]:
     except OSError:
         pass
     report = next(m for m in api(base, "status=finished&limit=200") if m["last_seq"] > 0)
-    return {"home": "/", "round": round_url, "live match": match["url"], "report": report["url"]}
+    path = lambda url: urllib.parse.urlsplit(url).path  # noqa: E731 (the API's URLs are absolute)
+    return {"home": "/", "round": round_url, "live match": path(match["url"]), "report": path(report["url"])}
 
 
 def lighthouse() -> Path:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import multiprocessing
 import random
@@ -40,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # run as a script: make `bench` and `config` importable
     sys.path.insert(0, str(ROOT))
 
+from bench.harness.common import stop_clients_and_publisher  # noqa: E402
 from bench.harness.diretta import manage, server_env  # noqa: E402
 from bench.harness.servers import Server  # noqa: E402
 from config import serve  # noqa: E402
@@ -255,14 +255,7 @@ def main() -> int:
         go_stop_set = locals().get("go_stop")
         if go_stop_set is not None:
             go_stop_set.set()
-        for proc, _ in clients:
-            proc.join(timeout=30)
-            if proc.is_alive():
-                proc.kill()
-        if publisher.poll() is None:
-            publisher.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                publisher.wait(timeout=10)
+        stop_clients_and_publisher(clients, publisher)
         server.stop()
 
     created = json.loads(

@@ -8,6 +8,7 @@ import os
 import re
 import resource
 import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -156,3 +157,16 @@ def gc_pauses(path: Path | None) -> dict:
         text = ""
     pauses = [float(m) for m in re.findall(r"gc pause ([0-9.]+) ms", text)]
     return {"count": len(pauses), "max_ms": max(pauses, default=0.0), "total_ms": round(sum(pauses), 1)}
+
+
+def stop_clients_and_publisher(clients, publisher) -> None:
+    """The end of a run: join the fan client processes ((process, ready) pairs; one that hangs is killed)
+    and stop the publisher process if it is still running."""
+    for proc, _ in clients:
+        proc.join(timeout=30)
+        if proc.is_alive():
+            proc.kill()
+    if publisher.poll() is None:
+        publisher.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            publisher.wait(timeout=10)

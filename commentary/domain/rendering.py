@@ -113,10 +113,19 @@ ROUND_BLOG_PARTIAL = {
 
 
 def render_update(
-    *, match: Match, seq: int, action: str, entry: Entry | None, scoreboard: bool, sheet: bool = False
+    *,
+    match: Match,
+    seq: int,
+    action: str,
+    entry: Entry | None,
+    scoreboard: bool,
+    sheet: bool = False,
+    moved: bool | None = None,
 ) -> dict[str, str]:
-    """The frame for one update, once per language the site speaks: {"it": …, "en": …}. `sheet`: it carries
-    the match sheet too (line-ups, pitches, timeline, bookings, summary)."""
+    """The frames of one update, once per language the site speaks: {"it": …, "en": …}, and the ticker's
+    ({"ticker:it": …}) when it changes what a page following many matches shows. `sheet`: it carries the
+    match sheet too (line-ups, pitches, timeline, bookings, summary); `moved`: the score or the status
+    changed (what a card and the live table show; by default, whenever the scoreboard is sent)."""
     context = {"match": match, "seq": seq, "entry": entry}
     # (partial, context) in frame order; each context is read from the database once, then rendered in
     # every language
@@ -135,12 +144,13 @@ def render_update(
         )
     if sheet:
         parts.append((f"{SHEET}#frame-sheet", {**sheet_context(match=match, entries=keys), "seq": seq}))
-    table = live_table_context(match=match, seq=seq) if board and match.has_live_table else None
+    moved = board if moved is None else moved or action in (Update.Action.STATUS, Update.Action.MATCH)
+    table = live_table_context(match=match, seq=seq) if moved and match.has_live_table else None
     if table is not None:
         parts.append((f"{TICKER_FRAMES}#frame-live-table", {**context, **table}))
     # What the pages that follow many matches get: the card, the round blog's line, the live table
     ticker = []
-    if board:
+    if moved:
         flash = action == Update.Action.PUBLISH and entry is not None and entry.is_goal
         ticker.append((f"{TICKER_FRAMES}#frame-card", {**context, "flash": flash}))
     if entry is not None and entry.on_round_blog and action in ROUND_BLOG_PARTIAL:

@@ -55,11 +55,17 @@ def _lock(match: Match) -> Match:
 
 
 def _append_update(
-    *, match: Match, action: str, entry: Entry | None, scoreboard: bool, sheet: bool = False
+    *,
+    match: Match,
+    action: str,
+    entry: Entry | None,
+    scoreboard: bool,
+    sheet: bool = False,
+    moved: bool | None = None,
 ) -> Update:
     seq = last_seq(match=match) + 1
     frames = render_update(
-        match=match, seq=seq, action=action, entry=entry, scoreboard=scoreboard, sheet=sheet
+        match=match, seq=seq, action=action, entry=entry, scoreboard=scoreboard, sheet=sheet, moved=moved
     )
     update = Update.objects.create(
         match=match, seq=seq, action=action, entry_id=entry.pk if entry else None, **Update.fields_of(frames)
@@ -175,7 +181,12 @@ def entry_publish(*, match: Match, draft: EntryDraft, author=None, at: datetime 
         scoreboard = changed or kind == Kind.STOPPAGE_TIME or entry.is_key
         sheet = entry.is_key or kind == Kind.EXTRA_TIME  # the timeline's axis grows by the extra time
         _append_update(
-            match=match, action=Update.Action.PUBLISH, entry=entry, scoreboard=scoreboard, sheet=sheet
+            match=match,
+            action=Update.Action.PUBLISH,
+            entry=entry,
+            scoreboard=scoreboard,
+            sheet=sheet,
+            moved=changed,
         )
     return entry
 
@@ -265,9 +276,15 @@ def entry_update(
         if was_overturning != overturning:
             _set_overturned(match=match, entry=was_overturning, overturned=False)
             _set_overturned(match=match, entry=overturning, overturned=True)
-        scoreboard = _refresh_score(match) or entry.kind in (*Entry.KEY_KINDS, Kind.STOPPAGE_TIME)
+        moved = _refresh_score(match)
+        scoreboard = moved or entry.kind in (*Entry.KEY_KINDS, Kind.STOPPAGE_TIME)
         _append_update(
-            match=match, action=Update.Action.EDIT, entry=entry, scoreboard=scoreboard, sheet=entry.is_key
+            match=match,
+            action=Update.Action.EDIT,
+            entry=entry,
+            scoreboard=scoreboard,
+            sheet=entry.is_key,
+            moved=moved,
         )
     return entry
 
@@ -289,9 +306,15 @@ def entry_delete(*, entry: Entry, editor=None, version: int | None = None) -> No
         if entry.kind in CLOCK_TRANSITIONS:
             _rewind_clock(match)
         _set_overturned(match=match, entry=restored, overturned=False)
-        scoreboard = _refresh_score(match) or was_key or match.status != status_before
+        moved = _refresh_score(match) or match.status != status_before
+        scoreboard = moved or was_key
         _append_update(
-            match=match, action=Update.Action.DELETE, entry=entry, scoreboard=scoreboard, sheet=was_key
+            match=match,
+            action=Update.Action.DELETE,
+            entry=entry,
+            scoreboard=scoreboard,
+            sheet=was_key,
+            moved=moved,
         )
 
 
