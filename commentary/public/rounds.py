@@ -19,7 +19,7 @@ from matches.models import Competition, Match
 FOLLOWED_AT_MOST = 40  # commentary.live.fans.MAX_TICKER_MATCHES
 
 
-def _ticker(matches: list[Match]) -> str:
+def followed(matches: list[Match]) -> str:
     """What the page's socket follows: each match and the number of its last update, read before the page's
     content (an update landing in between is replayed, and applied idempotently)."""
     return json.dumps({str(m.pk): m.seq for m in matches[:FOLLOWED_AT_MOST]})
@@ -50,7 +50,7 @@ def home(request):
         (_("Le nostre cronache"), "covered", list(finished.filter(lineup__isnull=False).distinct()[:12])),
         (_("Ultimi risultati"), "finished", list(finished.filter(lineup__isnull=True)[:20])),
     ]
-    context = {"rounds": rounds, "groups": groups, "ticker": _ticker(today) if today else ""}
+    context = {"rounds": rounds, "groups": groups, "ticker": followed(today) if today else ""}
     return render(request, "matches/match_list.html", context)
 
 
@@ -87,7 +87,7 @@ def round_detail(request, pk: int, number: int, replay: bool = False):
         "next": min((n for n in numbers if n > number), default=None),
         "lines": round_blog(matches=matches),
         "live": live,
-        "ticker": _ticker(matches) if not all(m.status == Match.Status.FINISHED for m in matches) else "",
+        "ticker": followed(matches) if not all(m.status == Match.Status.FINISHED for m in matches) else "",
         **(live_table_context(match=matches[0]) if live and matches[0].has_live_table else {}),
         "has_live_table": matches[0].has_live_table,
     }

@@ -12,8 +12,9 @@ from django.views.decorators.http import condition
 from commentary.domain.presenters import scorers_line
 from commentary.domain.rendering import live_table_context, scoreboard_context, sheet_context
 from commentary.domain.report import json_ld
-from commentary.domain.selectors import feed_entries, last_seq
+from commentary.domain.selectors import feed_entries, last_seq, last_seq_annotation
 from commentary.models import Update
+from commentary.public.rounds import followed
 from matches.models import Match
 from matches.presenters import result_line
 from matches.standings import standings_table
@@ -94,7 +95,7 @@ def match_detail(request, pk: int):
         page_url=page_url,
         json_ld=json_ld(match=match, facts=facts, entries=entries, page_url=page_url, summary=headline),
         standings=_standings_after(match) if match.status == Match.Status.FINISHED else None,
-        **(live_table_context(match=match) if match.is_live and match.has_live_table else {}),
+        **(_live_table(match) if match.is_live and match.has_live_table else {}),
     )
     response = render(request, "commentary/match_detail.html", context)
     # Live pages are revalidated every time (a 304 while nothing happened); a finished match may be kept a
@@ -116,6 +117,13 @@ def _description(match: Match, facts) -> str:
     if match.is_live:
         parts.insert(0, _("In diretta"))
     return " · ".join(parts)
+
+
+def _live_table(match: Match) -> dict:
+    """The table "if it ended like this", and what the page's round socket follows to keep it moving with the
+    other matches' goals (read first: what lands in between is replayed)."""
+    following = followed(list(Match.objects.round_of(match).annotate(seq=last_seq_annotation())))
+    return {**live_table_context(match=match), "round_ticker": following}
 
 
 def _standings_after(match: Match):

@@ -103,6 +103,10 @@
 
   // New entries: insert them ourselves, at the top or the bottom as the reader chose, never twice.
   document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
+    if (event.detail.target.id === "live-table" && olderTable(event.detail.fragment.firstElementChild)) {
+      event.detail.shouldSwap = false;
+      return;
+    }
     // A publish frame is a wrapper around one <article>; a resync frame (a whole #feed) is left to htmx.
     const article = event.detail.target.id === "feed" && event.detail.fragment.firstElementChild;
     if (!article || article.tagName !== "ARTICLE") return;
@@ -153,4 +157,46 @@
     announcer.textContent = text.slice(0, 300);
   }
 
+  // The live table of a league match moves with every goal of its round: this match's frames carry it, and
+  // while the reader has the panel open a socket of its own follows the round's other matches (their
+  // ticker frames: only the table is taken). Two tables: the one with the higher version is the newer.
+  function olderTable(incomingTable) {
+    const shown = document.getElementById("live-table");
+    return !!(incomingTable && shown && Number(incomingTable.dataset.version) < Number(shown.dataset.version || 0));
+  }
+  const tablePanel = document.querySelector("details[data-round]");
+  let roundSocket = null;
+  let roundRetry = 0;
+  function followRound() {
+    const since = JSON.parse(tablePanel.dataset.round);
+    roundSocket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/ticker/`);
+    const socket = roundSocket;
+    socket.addEventListener("open", () => { roundRetry = 0; socket.send(JSON.stringify({ since })); });
+    socket.addEventListener("message", (event) => {
+      const match = /data-match="(\d+)"/.exec(event.data);
+      const number = /data-seq="(\d+)"/.exec(event.data);
+      if (!match || !number) return;
+      since[match[1]] = Math.max(since[match[1]] || 0, Number(number[1]));
+      tablePanel.dataset.round = JSON.stringify(since);
+      const frame = document.createElement("template");
+      frame.innerHTML = event.data;
+      const table = frame.content.getElementById("live-table");
+      const shown = document.getElementById("live-table");
+      if (!table || !shown || olderTable(table)) return;
+      table.removeAttribute("hx-swap-oob");
+      shown.replaceWith(table);
+    });
+    socket.addEventListener("close", (event) => {
+      if (socket !== roundSocket || !tablePanel.open || FINAL_CODES.includes(event.code)) return;
+      roundRetry += 1;
+      setTimeout(() => { if (tablePanel.open && socket === roundSocket) followRound(); },
+        Math.min(500 * 2 ** roundRetry, 8000) * (0.5 + Math.random() / 2));
+    });
+  }
+  if (tablePanel) {
+    tablePanel.addEventListener("toggle", () => {
+      if (tablePanel.open && !roundSocket) followRound();
+      else if (!tablePanel.open && roundSocket) { const socket = roundSocket; roundSocket = null; socket.close(); }
+    });
+  }
 })();

@@ -19,6 +19,12 @@ def open_following(page, url):
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
 
 
+def points(page, team):
+    """The points of `team` in the live table on the page."""
+    name = page.get_by_role("link", name=team.short_name, exact=True)
+    return page.locator("#live-table tbody tr").filter(has=name).locator("td").nth(2)
+
+
 def score(page, match):
     return page.locator(f"#card-{match.pk} .match-card__score")
 
@@ -38,9 +44,8 @@ def test_a_goal_from_the_desk_reaches_the_round_page_the_home_page_and_the_live_
     open_following(round_page, f"{server.url}/competitions/{first.competition.pk}/matchdays/2/")
     open_following(home, f"{server.url}/")
     expect(round_page.locator("#live-table")).to_be_visible()
-    table_rows = round_page.locator("#live-table tbody tr")
     team, scorer = shirt(first, "home")
-    expect(table_rows.filter(has_text=team.short_name)).not_to_contain_text("▲")
+    expect(points(round_page, team)).to_have_text("1")  # 0–0 as it stands: a draw
 
     choose_kind(desk, "Gol")
     choose(desk, "#id_team", team.short_name)
@@ -56,8 +61,8 @@ def test_a_goal_from_the_desk_reaches_the_round_page_the_home_page_and_the_live_
     expect(round_page.locator("#round-blog li").first).to_contain_text(scorer.display_name)
     expect(round_page.locator("#round-blog li").first).to_contain_text("1–0")
     expect(round_page.locator("#round-blog-empty")).to_be_hidden()
-    # the scorers climb above the side that led after matchday 1
-    expect(table_rows.filter(has_text=team.short_name)).to_contain_text("▲")
+    # the scorers' three points, as if it ended like this
+    expect(points(round_page, team)).to_have_text("3")
     expect(round_page.locator("#announcer")).to_contain_text(scorer.display_name)
     editor.close()
     fans.close()
@@ -90,3 +95,24 @@ def test_the_round_page_loses_its_socket_and_comes_back_with_nothing_lost_or_dou
     publish(match=second, kind=Entry.Kind.HALF_TIME)
     expect(page.locator("#round-blog li")).to_have_count(4)
     expect(page.locator(f"#card-{second.pk}")).to_contain_text("Intervallo")
+
+
+def test_a_match_pages_live_table_moves_with_the_other_matches_goals(page, server):
+    first, second = make_round()
+    for match in (first, second):
+        play_to(match, "first_half")
+    open_following_match = f"{server.url}{second.get_absolute_url()}"
+    page.goto(open_following_match)
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
+    page.locator(".table-panel > summary").click()
+    scorers, scorer = shirt(first, "home")
+    own, own_scorer = shirt(second, "home")
+    expect(points(page, scorers)).to_have_text("1")  # matchday 1 lost; its match 0–0 as it stands
+    expect(points(page, own)).to_have_text("1")
+    page.wait_for_timeout(500)  # the panel's round socket is open
+
+    publish(match=first, kind=Entry.Kind.GOAL, minute=3, team=scorers, player=scorer)  # another match
+    expect(points(page, scorers)).to_have_text("3")
+    publish(match=second, kind=Entry.Kind.GOAL, minute=5, team=own, player=own_scorer)  # this match
+    expect(points(page, own)).to_have_text("3")
+    expect(points(page, scorers)).to_have_text("3")  # the newer table kept both goals
