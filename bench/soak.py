@@ -236,12 +236,15 @@ def main() -> int:
         publisher.stdin.write("go\n")
         publisher.stdin.flush()
         rss_minutes = []  # the server's RSS at the end of each minute of play
+        wal_minutes = []  # and the size of SQLite's write-ahead log, which readers can keep from restarting
+        wal = Path(var) / "diretta.sqlite3-wal"
 
         def sample():
             while publisher.poll() is None and len(rss_minutes) < args.minutes + 1:
                 time.sleep(60)
                 if rss := server.rss_kb():  # 0 once the server has stopped
                     rss_minutes.append(rss)
+                    wal_minutes.append(wal.stat().st_size if wal.exists() else 0)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -313,6 +316,7 @@ def main() -> int:
         "server": args.server,
         "server_rss_mb": {"start": round(rss_start / 1024, 1), "end": round(rss_end / 1024, 1)},
         "server_rss_mb_per_minute": [round(kb / 1024, 1) for kb in rss_minutes],
+        "sqlite_wal_mb_per_minute": [round(size / 2**20, 1) for size in wal_minutes],
         "gc_pauses": pauses,
     }
     if len(rss_minutes) > 10:
@@ -331,6 +335,7 @@ def main() -> int:
     print("client stalls over 50 ms (the bench's own):", summary["client_stalls_over_50ms"])
     print("server RSS MB: start {start} end {end}".format(**summary["server_rss_mb"]))
     print("server RSS MB per minute:", summary["server_rss_mb_per_minute"])
+    print("SQLite WAL MB per minute:", summary["sqlite_wal_mb_per_minute"])
     if "rss_drift_from_minute_10_pct" in summary:
         print(f"RSS drift from minute 10 to the end: {summary['rss_drift_from_minute_10_pct']}%")
     print("gc pauses over 20 ms:", pauses)
