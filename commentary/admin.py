@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -56,13 +56,27 @@ class EntryAdminForm(forms.ModelForm):
         return data
 
 
+class DeletedFilter(admin.SimpleListFilter):
+    title = _("cancellata")
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("sì")), ("no", _("no"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(deleted_at__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(Entry)
 class EntryAdmin(admin.ModelAdmin):
     """Every save and delete goes through commentary.domain.services, so fans see admin edits live too."""
 
     form = EntryAdminForm
-    list_display = ["__str__", "match", "team", "player", "pinned", "author", "created_at"]
-    list_filter = ["kind", "pinned", "match__competition"]
+    list_display = ["__str__", "match", "team", "player", "pinned", "author", "created_at", "deleted_at"]
+    list_filter = ["kind", "pinned", DeletedFilter, "match__competition"]
+    actions = ["restore"]
     search_fields = [
         "text",
         "player__name",
@@ -72,8 +86,26 @@ class EntryAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["match__home_team", "match__away_team", "team", "player", "author"]
     autocomplete_fields = ["match", "team", "player", "player2"]
-    readonly_fields = ["overturned", "author", "edited_by", "created_at", "edited_at"]
+    readonly_fields = [
+        *("overturned", "author", "edited_by", "created_at", "edited_at"),
+        *("deleted_at", "deleted_by"),
+    ]
     raw_id_fields = ["overturns"]
+
+    def get_queryset(self, request):
+        """Deleted entries too: they are kept so an editor can restore them (readers never see them)."""
+        return Entry.with_deleted.select_related(*self.list_select_related)
+
+    @admin.action(description=_("Ripristina le voci cancellate selezionate"), permissions=["delete"])
+    def restore(self, request, queryset):
+        restored = 0
+        for entry in queryset.filter(deleted_at__isnull=False).order_by("pk"):
+            try:
+                services.entry_restore(entry=entry, editor=request.user)
+                restored += 1
+            except ValidationError as error:
+                self.message_user(request, f"{entry}: {' '.join(error.messages)}", messages.ERROR)
+        self.message_user(request, _("Voci ripristinate: %(count)d.") % {"count": restored}, messages.SUCCESS)
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*self.readonly_fields]
@@ -115,9 +147,14 @@ class EntryAdmin(admin.ModelAdmin):
 
 @admin.register(Update)
 class UpdateAdmin(admin.ModelAdmin):
-    list_display = ["match", "seq", "action", "entry_id", "created_at"]
-    list_filter = ["action"]
-    readonly_fields = ["match", "seq", "action", "entry_id", "html", "created_at"]
+    """The audit trail: every change fans saw (publish, edit, delete, restore, pin, the clock, the match's
+    data), numbered, with who made it and when."""
+
+    list_display = ["match", "seq", "action", "entry_id", "user", "created_at"]
+    list_filter = ["action", "user"]
+    list_select_related = ["match__home_team", "match__away_team", "user"]
+    search_fields = ["match__home_team__name", "match__away_team__name", "entry_id"]
+    readonly_fields = ["match", "seq", "action", "entry_id", "user", "html", "created_at"]
 
     def has_add_permission(self, request):
         return False

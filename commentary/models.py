@@ -1,11 +1,20 @@
 """The live blog: entries and the per-match update log that live delivery replays from."""
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from matches.models import Match, Player, Team
 from matches.presenters import minute_label
+
+
+class ReadersEntries(models.Manager):
+    """The entries readers see. A deleted entry is hidden from every page, frame, feed and the API, and kept
+    (with who deleted it and when) so an editor can restore it: `Entry.with_deleted` sees it."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
 
 
 class Entry(models.Model):
@@ -160,8 +169,22 @@ class Entry(models.Model):
     created_at = models.DateTimeField(_("pubblicato il"))
     edited_at = models.DateTimeField(_("modificato il"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    deleted_at = models.DateTimeField(_("cancellata il"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("cancellata da"),
+    )
+
+    with_deleted = models.Manager()
+    objects = ReadersEntries()  # the default (Meta.default_manager_name), so `match.entries` hides them too
 
     class Meta:
+        default_manager_name = "objects"
         verbose_name = _("voce di cronaca")
         verbose_name_plural = _("voci di cronaca")
         permissions = [  # commentary.domain.permissions maps every action to its permission
@@ -240,11 +263,21 @@ class Update(models.Model):
         PIN = "pin", _("In evidenza")
         STATUS = "status", _("Stato partita")
         MATCH = "match", _("Dati della partita")  # summary, team sheets, kick-off time, officials
+        RESTORE = "restore", _("Ripristino")  # a deleted entry back: to fans, the same as a publish
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="updates")
     seq = models.PositiveIntegerField()
     action = models.CharField(max_length=10, choices=Action.choices)
     entry_id = models.BigIntegerField(null=True, blank=True)
+    # who made the change (the audit trail: every publish, edit, delete, restore and pin is a row here)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utente"),
+    )
     html = models.TextField(blank=True)  # in the site's default language
     translations = models.JSONField(default=dict, blank=True)  # the same frame in the other languages
     # What the update changes on a page that follows many matches (home, round): the match's card, its line in
@@ -282,3 +315,48 @@ class Update(models.Model):
 
 
 TICKER = "ticker:"  # the key prefix of a ticker frame among an update's frames
+
+
+class Picture(models.Model):
+    """A photo of an entry, as the desk stored it: re-encoded (nothing of the uploaded file's metadata is
+    kept: no EXIF, no GPS) in a few widths (commentary.domain.pictures). `variants`: {width: storage name}."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="pictures")
+    entry = models.ForeignKey(
+        Entry,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pictures",
+        verbose_name=_("voce"),
+    )
+    alt = models.CharField(_("testo alternativo"), max_length=300)
+    caption = models.CharField(_("didascalia"), max_length=300, blank=True)
+    credit = models.CharField(_("crediti"), max_length=120, blank=True)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    variants = models.JSONField(default=dict, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("foto")
+        verbose_name_plural = _("foto")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.alt
+
+    def _url(self, width) -> str:
+        return default_storage.url(self.variants[str(width)])
+
+    @property
+    def src(self) -> str:
+        """The widest variant: what a browser that reads no srcset shows."""
+        return self._url(max(int(w) for w in self.variants))
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(f"{self._url(w)} {w}w" for w in sorted(int(w) for w in self.variants))

@@ -6,7 +6,11 @@ and a body that grows past it while it streams in (chunked, or a lying Content-L
 413 either way, and Django never sees it. The production recipe bounds it at the proxy too (docs/DEPLOY.md).
 """
 
+import re
+
 from django.conf import settings
+
+UPLOADS = re.compile(r"^/admin/desk/[0-9]{1,19}/publish/$")  # the desk's composer may carry a picture
 
 TOO_LARGE = (
     b"Richiesta troppo grande: il limite \xc3\xa8 %d byte. / Request too large: the limit is %d bytes.\n"
@@ -19,6 +23,8 @@ class BodyLimit:
 
     async def __call__(self, scope, receive, send):
         limit = settings.DIRETTA_MAX_REQUEST_BODY
+        if UPLOADS.match(scope.get("path", "")):
+            limit = settings.DIRETTA_MAX_UPLOAD_BODY
         declared = next((v for k, v in scope.get("headers", ()) if k == b"content-length"), b"")
         if declared.isdigit() and int(declared) > limit:
             return await self._refuse(send, limit)

@@ -133,6 +133,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DIRETTA_MAX_REQUEST_BODY = int(os.environ.get("DIRETTA_MAX_REQUEST_BODY", 3 * 1024 * 1024))
 
+# Pictures (commentary.domain.pictures): what the desk accepts, and the widths it serves. The desk's publish
+# URL may carry one picture, so its body may be that much bigger (config.limits).
+DIRETTA_PICTURE_MAX_BYTES = 10 * 1024 * 1024
+DIRETTA_PICTURE_MAX_PIXELS = 40_000_000  # a 50-megapixel phone photo is refused; a decompression bomb too
+DIRETTA_PICTURE_WIDTHS = (480, 960, 1600)
+DIRETTA_MAX_UPLOAD_BODY = DIRETTA_PICTURE_MAX_BYTES + 256 * 1024
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -167,12 +176,22 @@ LOGIN_URL = "admin:login"
 # Scripts and styles only from here, inline ones only with the page's nonce; no inline handlers anywhere.
 # Websockets to this host are 'self'. Only the embed widget may be framed
 # (commentary.public.views.match_embed).
+# The sites whose players an entry may show, each only after the reader's click (commentary.domain.embeds)
+EMBED_FRAME_SOURCES = [
+    "https://www.youtube-nocookie.com",
+    "https://platform.twitter.com",
+    "https://www.instagram.com",
+    "https://www.tiktok.com",
+    "https://embed.bsky.app",
+]
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
+    # the players of the posts and clips an entry links to, loaded only on the reader's click
+    "frame-src": EMBED_FRAME_SOURCES,
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],

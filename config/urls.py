@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.shortcuts import redirect
@@ -5,6 +6,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+from django.views.static import serve
 
 from commentary.live.health import healthz
 from commentary.public import rounds
@@ -16,6 +18,14 @@ from commentary.public import views as commentary_views
 def favicon(request):
     """Browsers, feed readers and crawlers ask for /favicon.ico whatever the page says: the site's icon."""
     return redirect(static("img/favicon.svg"))
+
+
+@require_safe
+@cache_control(public=True, max_age=31536000, immutable=True)
+def media(request, path):
+    """The pictures' files (a stored name never changes: cached for a year). In production the proxy or the
+    object store serves them (docs/DEPLOY.md); this is what `make run` and a single host use."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 # Fans' pages: Italian at /…, English at /en/… — one URL per language, so pages cache per URL and the
@@ -36,6 +46,7 @@ urlpatterns = i18n_patterns(
 ) + [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
+    path("media/<path:path>", media, name="media"),
     path("", include("commentary.urls")),
     path("admin/desk/", include("commentary.desk.urls")),
     path("admin/", admin.site.urls),

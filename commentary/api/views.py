@@ -30,7 +30,7 @@ router = Router()
 # The match list reads like the home page: what is on or coming first by kick-off, results newest first.
 ASCENDING_STATUSES = {"live", Match.Status.SCHEDULED, *Match.LIVE_STATUSES}
 # Updates that carry an entry's new state; a delete or a status change carries none.
-ENTRY_ACTIONS = (Update.Action.PUBLISH, Update.Action.EDIT, Update.Action.PIN)
+ENTRY_ACTIONS = (Update.Action.PUBLISH, Update.Action.EDIT, Update.Action.PIN, Update.Action.RESTORE)
 
 BAD_REQUEST = {400: schemas.Error}
 NOT_FOUND = {404: schemas.Error}

@@ -4,6 +4,7 @@ import difflib
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -118,6 +119,22 @@ class DeskEntryForm(forms.Form):
         max_length=MAX_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # a photo with the entry (commentary.domain.pictures checks it, and that it has its words)
+    picture = forms.FileField(
+        label=gettext_lazy("Foto"),
+        required=False,
+        widget=forms.FileInput(
+            attrs={
+                "accept": "image/jpeg,image/png,image/webp",
+                "data-max-bytes": settings.DIRETTA_PICTURE_MAX_BYTES,
+            }
+        ),
+    )
+    alt = forms.CharField(label=gettext_lazy("Testo alternativo"), required=False, max_length=300)
+    caption = forms.CharField(label=gettext_lazy("Didascalia"), required=False, max_length=300)
+    credit = forms.CharField(label=gettext_lazy("Crediti"), required=False, max_length=120)
+
+    PICTURE_FIELDS = ("picture", "alt", "caption", "credit")
 
     def __init__(self, *args, match: Match, pitch: Pitch, players: list[Player], **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<id:pk>/tabellino/", views.desk_tabellino, name="desk-tabellino"),
     path("entries/<id:pk>/edit/", views.entry_edit, name="desk-entry-edit"),
     path("entries/<id:pk>/delete/", views.entry_remove, name="desk-entry-delete"),
+    path("entries/<id:pk>/restore/", views.entry_restore, name="desk-entry-restore"),
     path("entries/<id:pk>/pin/", views.entry_toggle_pin, name="desk-entry-pin"),
     path("entries/<id:pk>/overturn/", views.entry_overturn, name="desk-entry-overturn"),
 ]

@@ -15,6 +15,7 @@ from commentary.domain import rules, services
 from commentary.domain.drafts import EntryDraft
 from commentary.domain.markup import text_source
 from commentary.domain.permissions import can, requires
+from commentary.domain.pictures import picture_discard, picture_upload
 from commentary.domain.rendering import scoreboard_context
 from commentary.domain.selectors import feed_entries, last_seq, pitch
 from commentary.models import CLOCK_KINDS, Entry
@@ -64,11 +65,12 @@ def _state_context(match: Match, *, now=None, players=None, entries=None) -> dic
     }
 
 
-def _composer_form(match: Match, data=None, *, players=None, state=None) -> DeskEntryForm:
+def _composer_form(match: Match, data=None, files=None, *, players=None, state=None) -> DeskEntryForm:
     clock = match.clock()
     initial = {"minute": clock[0], "added_minute": clock[1]} if clock else {"added_minute": 0}
     return DeskEntryForm(
         data,
+        files,
         match=match,
         pitch=state or pitch(match=match),
         players=players or _players(match),
@@ -108,7 +110,7 @@ def desk(request, pk: int):
 @requires("publish")
 def desk_publish(request, pk: int):
     match = _match(pk)
-    form = _composer_form(match, request.POST)
+    form = _composer_form(match, request.POST, request.FILES)
     published = None
     if (
         form.is_valid()
@@ -117,11 +119,26 @@ def desk_publish(request, pk: int):
     ):
         form.add_error("var_outcome", _("Annullare un evento dopo il VAR richiede il permesso “overturn”."))
     if form.is_valid():  # the composer offers no clock kinds: those are the clock buttons' ("clock")
+        data, picture = form.cleaned_data, None
         try:
+            if data["picture"]:
+                picture = picture_upload(
+                    match=match,
+                    upload=data["picture"],
+                    alt=data["alt"],
+                    caption=data["caption"],
+                    credit=data["credit"],
+                    user=request.user,
+                )
             published = services.entry_publish(
-                match=match, draft=EntryDraft.from_data(form.cleaned_data), author=request.user
+                match=match,
+                draft=EntryDraft.from_data(data),
+                author=request.user,
+                pictures=[picture] if picture else (),
             )
         except ValidationError as error:
+            if picture is not None:  # the entry was refused: nothing of it is kept
+                picture_discard(picture)
             _apply_errors(form, error)
     if published is not None:
         match.refresh_from_db()
@@ -192,8 +209,10 @@ def _entry(pk: int) -> Entry:
     )
 
 
-def _message(request, text: str, *, level: str = "error", status: int = 200) -> HttpResponse:
-    return render(request, f"{TEMPLATE}#message", {"text": text, "level": level}, status=status)
+def _message(request, text: str, *, level: str = "error", status: int = 200, restore=None) -> HttpResponse:
+    """A line in the desk's messages; `restore`: a deleted entry, offered back with a button."""
+    context = {"text": text, "level": level, "restore": restore}
+    return render(request, f"{TEMPLATE}#message", context, status=status)
 
 
 EDIT_FIELDS = (
@@ -281,7 +300,18 @@ def entry_remove(request, pk: int):
         services.entry_delete(entry=entry, editor=request.user, version=_version(request))
     except ValidationError as e:
         return _message(request, e.messages[0])
-    return _message(request, _("Voce cancellata."), level="success")
+    return _message(request, _("Voce cancellata."), level="success", restore=entry)
+
+
+@require_POST
+@requires("delete")
+def entry_restore(request, pk: int):
+    entry = get_object_or_404(Entry.with_deleted.select_related("match"), pk=pk)
+    try:
+        services.entry_restore(entry=entry, editor=request.user)
+    except ValidationError as e:
+        return _message(request, e.messages[0])
+    return _message(request, _("Voce ripristinata."), level="success")
 
 
 @require_POST

@@ -7,7 +7,7 @@ out-of-band swap. There is no second copy of any markup.
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -103,12 +103,14 @@ FEED_PARTIAL = {
     Update.Action.EDIT: "replace",
     Update.Action.DELETE: "delete",
     Update.Action.PIN: "replace",
+    Update.Action.RESTORE: "publish",
 }
 # The round blog's partial for each kind of update of an entry on it
 ROUND_BLOG_PARTIAL = {
     Update.Action.PUBLISH: "key-replace",  # a page puts the line in its place by time first (ticker.js)
     Update.Action.EDIT: "key-replace",
     Update.Action.DELETE: "key-delete",
+    Update.Action.RESTORE: "key-replace",
 }
 
 
@@ -126,6 +128,8 @@ def render_update(
     ({"ticker:it": …}) when it changes what a page following many matches shows. `sheet`: it carries the
     match sheet too (line-ups, pitches, timeline, bookings, summary); `moved`: the score or the status
     changed (what a card and the live table show; by default, whenever the scoreboard is sent)."""
+    if entry is not None:
+        prefetch_related_objects([entry], "pictures")  # read once, shown in every language
     context = {"match": match, "seq": seq, "entry": entry}
     # (partial, context) in frame order; each context is read from the database once, then rendered in
     # every language
@@ -133,7 +137,7 @@ def render_update(
     if action in FEED_PARTIAL:
         parts.append((f"{FRAMES}#{FEED_PARTIAL[action]}", context))
     if action == Update.Action.PIN or (
-        entry is not None and entry.pinned and action != Update.Action.PUBLISH
+        entry is not None and entry.pinned and action not in (Update.Action.PUBLISH, Update.Action.RESTORE)
     ):
         parts.append((f"{FRAMES}#pinned", {**context, "pinned": pinned_entry(match=match)}))
     board = scoreboard or action in (Update.Action.STATUS, Update.Action.MATCH)

@@ -124,14 +124,15 @@ def round_blog(*, matches) -> list[Entry]:
 
 def feed_entries(*, match: Match, newest: int | None = None) -> list[Entry]:
     """The match's entries in order; with `newest`, only that many of the latest (still oldest first)."""
-    entries = match.entries.select_related(*ENTRY_RELATED)
+    entries = match.entries.select_related(*ENTRY_RELATED).prefetch_related("pictures")
     if newest is None:
         return list(entries)
     return list(entries.reverse()[:newest])[::-1]
 
 
 def pinned_entry(*, match: Match) -> Entry | None:
-    return match.entries.filter(pinned=True).select_related(*ENTRY_RELATED).first()
+    pinned = match.entries.filter(pinned=True).select_related(*ENTRY_RELATED)
+    return pinned.prefetch_related("pictures").first()
 
 
 def last_seq(*, match: Match) -> int:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commentary.live.doorbell import announce
-from commentary.models import CLOCK_KINDS, Entry, Update
+from commentary.models import CLOCK_KINDS, Entry, Picture, Update
 from matches.models import Match
 from matches.services import players_add, tabellino_apply
 from matches.tabellino.parse import Tabellino
@@ -62,13 +62,19 @@ def _append_update(
     scoreboard: bool,
     sheet: bool = False,
     moved: bool | None = None,
+    user=None,
 ) -> Update:
     seq = last_seq(match=match) + 1
     frames = render_update(
         match=match, seq=seq, action=action, entry=entry, scoreboard=scoreboard, sheet=sheet, moved=moved
     )
     update = Update.objects.create(
-        match=match, seq=seq, action=action, entry_id=entry.pk if entry else None, **Update.fields_of(frames)
+        match=match,
+        seq=seq,
+        action=action,
+        entry_id=entry.pk if entry else None,
+        user=user if getattr(user, "pk", None) else None,
+        **Update.fields_of(frames),
     )
     transaction.on_commit(partial(announce, match_id=match.pk, seq=seq, frames=frames))
     return update
@@ -130,9 +136,12 @@ def _overturned_by(entry: Entry) -> Entry | None:
     return Entry.objects.select_for_update().filter(pk=entry.overturns_id).first()
 
 
-def entry_publish(*, match: Match, draft: EntryDraft, author=None, at: datetime | None = None) -> Entry:
+def entry_publish(
+    *, match: Match, draft: EntryDraft, author=None, at: datetime | None = None, pictures=()
+) -> Entry:
     """Publish one entry; clock entries move the match on, goals move the score, VAR decisions overturn
-    what they name; all of it reaches the fans."""
+    what they name; all of it reaches the fans. `pictures`: Pictures of this match uploaded for it
+    (commentary.domain.pictures), shown with it."""
     at = at or timezone.now()
     with transaction.atomic():
         match = _lock(match)
@@ -171,6 +180,14 @@ def entry_publish(*, match: Match, draft: EntryDraft, author=None, at: datetime 
             author=author,
             created_at=at,
         )
+        if pictures:
+            attached = Picture.objects.filter(
+                pk__in=[p.pk for p in pictures], match=match, entry__isnull=True
+            )
+            if attached.update(entry=entry) != len(pictures):
+                raise ValidationError(
+                    {"picture": _("Questa foto è già stata pubblicata o è di un'altra partita.")}
+                )
         if kind == Kind.STOPPAGE_TIME and period in STOPPAGE_FIELD:
             setattr(match, STOPPAGE_FIELD[period], draft.stoppage_minutes)
             match.save(update_fields=[STOPPAGE_FIELD[period]])
@@ -187,6 +204,7 @@ def entry_publish(*, match: Match, draft: EntryDraft, author=None, at: datetime 
             scoreboard=scoreboard,
             sheet=sheet,
             moved=changed,
+            user=author,
         )
     return entry
 
@@ -285,13 +303,15 @@ def entry_update(
             scoreboard=scoreboard,
             sheet=entry.is_key,
             moved=moved,
+            user=editor,
         )
     return entry
 
 
 def entry_delete(*, entry: Entry, editor=None, version: int | None = None) -> None:
-    """Remove an entry from the blog. A clock entry is undone: the match goes back to where it was (the
-    latest first). The event a VAR decision overturned stands again."""
+    """Remove an entry from the blog: readers no longer see it, anywhere, at once; it is kept, and an editor
+    can restore it (entry_restore). A clock entry is undone: the match goes back to where it was (the latest
+    first). The event a VAR decision overturned stands again."""
     with transaction.atomic():
         match = _lock(entry.match)
         entry = _lock_entry(entry, version)
@@ -299,9 +319,10 @@ def entry_delete(*, entry: Entry, editor=None, version: int | None = None) -> No
             _check_undo(match=match, entry=entry)
         restored = _overturned_by(entry)
         was_key = entry.is_key
-        entry_pk = entry.pk
-        entry.delete()
-        entry.pk = entry_pk
+        entry.deleted_at, entry.deleted_by = timezone.now(), editor if getattr(editor, "pk", None) else None
+        entry.pinned = False
+        entry.version += 1
+        entry.save(update_fields=["deleted_at", "deleted_by", "pinned", "version"])
         status_before = match.status
         if entry.kind in CLOCK_TRANSITIONS:
             _rewind_clock(match)
@@ -315,7 +336,40 @@ def entry_delete(*, entry: Entry, editor=None, version: int | None = None) -> No
             scoreboard=scoreboard,
             sheet=was_key,
             moved=moved,
+            user=editor,
         )
+
+
+def entry_restore(*, entry: Entry, editor=None) -> Entry:
+    """Bring a deleted entry back to readers, live. A whistle is not brought back (the match has moved on
+    since: publish it again); a VAR decision overturns its event again."""
+    with transaction.atomic():
+        match = _lock(entry.match)
+        entry = Entry.with_deleted.select_for_update().get(pk=entry.pk)
+        if entry.deleted_at is None:
+            return entry
+        if entry.kind in CLOCK_TRANSITIONS:
+            raise ValidationError(
+                _("Un fischio cancellato non si ripristina: il cronometro è andato avanti. Ripubblicalo.")
+            )
+        entry.deleted_at, entry.deleted_by = None, None
+        entry.version += 1
+        entry.save(update_fields=["deleted_at", "deleted_by", "version"])
+        target = entry.overturns if entry.overturns_id else None
+        if target is not None and target.deleted_at is None:
+            _set_overturned(match=match, entry=target, overturned=True)
+        status_before = match.status
+        moved = _refresh_score(match) or match.status != status_before
+        _append_update(
+            match=match,
+            action=Update.Action.RESTORE,
+            entry=entry,
+            scoreboard=moved or entry.is_key,
+            sheet=entry.is_key,
+            moved=moved,
+            user=editor,
+        )
+    return entry
 
 
 def _check_undo(*, match: Match, entry: Entry) -> None:
@@ -345,10 +399,10 @@ def entry_pin(*, entry: Entry, pinned: bool, editor=None) -> Entry:
         for other in previous:
             other.pinned = False
             other.save(update_fields=["pinned"])
-            _append_update(match=match, action=Update.Action.PIN, entry=other, scoreboard=False)
+            _append_update(match=match, action=Update.Action.PIN, entry=other, scoreboard=False, user=editor)
         entry.pinned = pinned
         entry.save(update_fields=["pinned"])
-        _append_update(match=match, action=Update.Action.PIN, entry=entry, scoreboard=False)
+        _append_update(match=match, action=Update.Action.PIN, entry=entry, scoreboard=False, user=editor)
     return entry
 
 

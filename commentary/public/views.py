@@ -19,14 +19,37 @@ from matches.models import Match
 from matches.presenters import result_line
 from matches.standings import standings_table
 
+PAGE_ENTRIES = 100  # the newest entries a page opens with; older ones a click away (or a permalink's)
 
-def _reading(request, *, archive: bool) -> tuple[str, bool]:
-    """How the reader asked to read the blog: the order and the key-events filter, from the query string.
-    Only these known values go anywhere (the page, its ETag): whatever else was typed is ignored."""
+
+def _reading(request, *, archive: bool) -> tuple[str, bool, int | None]:
+    """How the reader asked to read the blog: the order, the key-events filter and the entry it must reach
+    (`?entry=N`, what a permalink `#entry-N` to an older entry asks for), from the query string. Only these
+    known values go anywhere (the page, its ETag): whatever else was typed is ignored."""
     order = request.GET.get("order")
     if order not in ("newest", "oldest"):
         order = "oldest" if archive else "newest"
-    return order, request.GET.get("filter") == "key"
+    until = request.GET.get("entry", "")
+    until = int(until) if until.isdigit() and len(until) < 19 else None
+    return order, request.GET.get("filter") == "key", until
+
+
+def _page_of(entries: list, *, order: str, key_only: bool, until: int | None) -> tuple[list, int, int | None]:
+    """The entries the page shows, in its order; how many older ones it leaves out; the entry the "older"
+    link reaches (one page further back). Newest first, a page opens with the newest PAGE_ENTRIES, or down
+    to `until`; from the first minute, or key events only, it shows them all."""
+    if order == "oldest":
+        return entries, 0, None
+    newest_first = entries[::-1]
+    if key_only:
+        return newest_first, 0, None
+    shown = PAGE_ENTRIES
+    if until is not None:
+        position = next((i for i, entry in enumerate(newest_first) if entry.pk == until), None)
+        shown = max(shown, (position or 0) + 1)
+    older = max(0, len(newest_first) - shown)
+    reach = newest_first[min(len(newest_first), shown + PAGE_ENTRIES) - 1].pk if older else None
+    return newest_first[:shown], older, reach
 
 
 def _match_version(request, pk: int) -> str | None:
@@ -80,12 +103,15 @@ def match_detail(request, pk: int):
     }
     facts = context["facts"]
     archive = _archive(match)
-    order, key_only = _reading(request, archive=archive)
+    order, key_only, until = _reading(request, archive=archive)
     page_url = request.build_absolute_uri(request.path)
     headline = result_line(match)
+    shown, older, reach = _page_of(entries, order=order, key_only=key_only, until=until)
     context.update(
         seq=seq,
-        entries=entries if order == "oldest" else entries[::-1],
+        entries=shown,
+        older=older,
+        older_url=f"?entry={reach}#entry-{reach}" if reach else "",
         order=order,
         key_only=key_only,
         live=not archive,

@@ -3,6 +3,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 
 from commentary.domain import presenters
+from commentary.domain.embeds import embeds_of
 
 register = template.Library()
 
@@ -24,3 +25,4 @@ register.filter("goal_note", presenters.goal_note)
 register.filter("goal_note_title", presenters.goal_note_title)
 register.filter("scorer_line", presenters.scorer_line)
 register.filter("kick_line", presenters.kick_line)
+register.filter("embeds", embeds_of)

@@ -49,7 +49,20 @@
 
   desk.addEventListener("change", (event) => {
     if (["kind", "var_outcome"].includes(event.target.name) && event.target.form?.id === "composer") fitToKind();
+    if (event.target.name === "picture") checkSize(event.target);
   });
+  // A photo over the limit is refused here, before it travels (the server refuses it too)
+  function checkSize(input) {
+    const file = input.files && input.files[0];
+    if (!file || file.size <= Number(input.dataset.maxBytes)) return true;
+    input.value = "";
+    const box = document.getElementById("desk-messages");
+    box.replaceChildren(Object.assign(document.createElement("p"), {
+      className: "desk-message desk-message--error", role: "alert",
+      textContent: box.dataset.tooBig.replace("%s", Math.round(file.size / 1048576)),
+    }));
+    return false;
+  }
   desk.addEventListener("keydown", (event) => {
     const form = event.target.form;
     if (!form || form.id !== "composer") return;
@@ -61,11 +74,85 @@
     if (event.target.closest("[data-close-dialog]")) document.getElementById("edit-dialog").close();
   });
 
+  // Typed text is never lost. The composer's text is kept in this browser as it is typed (and whenever the
+  // tab is hidden or the network goes), and comes back after a reload or a crash. A publish in flight sends
+  // what the text said then; what is typed meanwhile stays in the composer that comes back.
+  const draftKey = () => `diretta.desk.draft:${composer().getAttribute("action")}`;
+  let sentText = null;
+  let typedText = null;
+  function keepDraft() {
+    const form = composer();
+    if (!form) return;
+    try {
+      if (form.elements.text.value.trim()) localStorage.setItem(draftKey(), JSON.stringify({ text: form.elements.text.value, at: Date.now() }));
+      else localStorage.removeItem(draftKey());
+    } catch (error) { /* storage full or off: the text is still in the page */ }
+  }
+  function restoreDraft() {
+    const form = composer();
+    if (!form || form.elements.text.value.trim()) return;
+    let saved = null;
+    try { saved = JSON.parse(localStorage.getItem(draftKey())); } catch (error) { return; }
+    if (!saved || !saved.text || Date.now() - saved.at > 86400000) return;
+    form.elements.text.value = saved.text;
+    const note = document.getElementById("desk-messages");
+    note.replaceChildren(Object.assign(document.createElement("p"), {
+      className: "desk-message", role: "status", textContent: note.dataset.recovered,
+    }));
+  }
+  let typing = null;
+  desk.addEventListener("input", (event) => {
+    if (event.target.form?.id !== "composer" || event.target.name !== "text") return;
+    clearTimeout(typing);
+    typing = setTimeout(keepDraft, 500);
+  });
+  setInterval(keepDraft, 5000);
+  window.addEventListener("offline", keepDraft);
+  window.addEventListener("pagehide", keepDraft);
+  document.addEventListener("visibilitychange", () => { if (document.hidden) keepDraft(); });
+  desk.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.detail.elt.id === "composer") sentText = composer().elements.text.value;
+  });
+  desk.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.target?.id === "composer") typedText = composer().elements.text.value;
+  });
+
+  // A photo pasted or dropped on the composer goes into its file field, as if chosen with the button.
+  function takePicture(files) {
+    const form = composer();
+    const picture = Array.from(files || []).find((file) => file.type.startsWith("image/"));
+    if (!form || !picture) return false;
+    const transfer = new DataTransfer();
+    transfer.items.add(picture);
+    form.elements.picture.files = transfer.files;
+    if (!checkSize(form.elements.picture)) return true;
+    form.querySelector(".composer__picture").open = true;
+    form.elements.alt.focus();
+    return true;
+  }
+  desk.addEventListener("paste", (event) => {
+    if (event.target.form?.id === "composer" && takePicture(event.clipboardData?.files)) event.preventDefault();
+  });
+  desk.addEventListener("dragover", (event) => { if (event.target.closest("#composer")) event.preventDefault(); });
+  desk.addEventListener("drop", (event) => {
+    if (event.target.closest("#composer") && takePicture(event.dataTransfer?.files)) event.preventDefault();
+  });
+
   // The composer comes back from the server after each publish: fit it and put the cursor in the kind.
   desk.addEventListener("htmx:afterSwap", (event) => {
     if (event.target.id === "composer" || event.detail.target?.id === "composer") {
       fitToKind();
       const form = composer();
+      if (typedText !== null && sentText !== null) {
+        const published = !!form.querySelector(".composer__ok");
+        // published: what was typed after the send stays; refused: the longer of the two texts stays
+        const rest = published
+          ? (typedText.startsWith(sentText) ? typedText.slice(sentText.length) : typedText === sentText ? "" : typedText).trim()
+          : typedText.length > form.elements.text.value.length ? typedText : form.elements.text.value;
+        form.elements.text.value = rest;
+      }
+      typedText = sentText = null;
+      keepDraft();
       focusFirstError(form) || kindInput(form).focus();
     }
     if (event.detail.target?.id === "edit-dialog-body") {
@@ -129,21 +216,17 @@
   });
   decorate();
   fitToKind();
+  restoreDraft();
 
   // Minute fields follow the match clock until the editor types in them.
   desk.addEventListener("input", (event) => {
     if (["minute", "added_minute"].includes(event.target.name)) event.target.dataset.touched = "1";
   });
-  const PERIODS = { first_half: [0, 45], second_half: [45, 90], extra_first_half: [90, 105], extra_second_half: [105, 120] };
   setInterval(() => {
-    const board = document.getElementById("scoreboard");
     const form = composer();
-    const period = board && PERIODS[board.dataset.status];
-    if (!form || !period || !board.dataset.periodStart) return;
-    const speed = Number(board.dataset.clockSpeed || 1);
-    const elapsed = Math.max(0, Math.floor(((Date.now() / 1000 - Number(board.dataset.periodStart)) * speed) / 60));
-    const minute = period[0] + elapsed + 1;
-    if (!form.elements.minute.dataset.touched) form.elements.minute.value = Math.min(minute, period[1]);
-    if (!form.elements.added_minute.dataset.touched) form.elements.added_minute.value = Math.max(0, minute - period[1]);
+    const time = window.DirettaClock && window.DirettaClock.now(document.getElementById("scoreboard"));
+    if (!form || !time) return;
+    if (!form.elements.minute.dataset.touched) form.elements.minute.value = time.minute;
+    if (!form.elements.added_minute.dataset.touched) form.elements.added_minute.value = time.added;
   }, 5000);
 })();

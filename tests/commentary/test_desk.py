@@ -150,8 +150,14 @@ def test_pin_and_delete_from_the_desk(desk_client, match):
     desk_client.post(reverse("desk-entry-pin", args=[first.pk]))
     desk_client.post(reverse("desk-entry-pin", args=[second.pk]))
     assert list(Entry.objects.filter(pinned=True)) == [second]
-    desk_client.post(reverse("desk-entry-delete", args=[first.pk]))
+    answer = desk_client.post(reverse("desk-entry-delete", args=[first.pk])).content.decode()
     assert not Entry.objects.filter(pk=first.pk).exists()
+    # kept, and offered back
+    assert Entry.with_deleted.get(pk=first.pk).deleted_by is not None
+    assert reverse("desk-entry-restore", args=[first.pk]) in answer
+    restored = desk_client.post(reverse("desk-entry-restore", args=[first.pk])).content.decode()
+    assert "Voce ripristinata" in restored
+    assert Entry.objects.filter(pk=first.pk).exists()
 
 
 def test_summary_written_on_the_desk_appears_on_the_match_page(desk_client, client, demo_match):
@@ -170,6 +176,7 @@ DESK_URLS = [
     ("get", "desk-entry-edit", "entry"),
     ("post", "desk-entry-edit", "entry"),
     ("post", "desk-entry-delete", "entry"),
+    ("post", "desk-entry-restore", "entry"),
     ("post", "desk-entry-pin", "entry"),
     ("post", "desk-entry-overturn", "entry"),
 ]

@@ -146,3 +146,40 @@ def test_pages_go_out_compressed_to_readers_that_accept_it(client, demo_match):
         HTTP_IF_NONE_MATCH=response["ETag"],
     )
     assert again.status_code == 304
+
+
+def test_a_long_match_opens_on_its_newest_entries_and_reaches_any_older_one(
+    client, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    from commentary.public.views import PAGE_ENTRIES
+
+    match = play_to(make_match(), "second_half")
+    start = timezone.now()
+    Entry.objects.bulk_create(
+        Entry(
+            match=match,
+            period="second_half",
+            minute=46 + i % 45,
+            kind=Entry.Kind.COMMENTARY,
+            text=f"Voce numero {i}",
+            created_at=start + timezone.timedelta(seconds=i),
+        )
+        for i in range(600)
+    )
+    url = reverse("match-detail", args=[match.pk])
+    with django_assert_max_num_queries(30):
+        html = client.get(url).content.decode()
+    feed = html[html.index('id="feed"') :]
+    assert feed.count('class="entry ') == PAGE_ENTRIES
+    assert "Voce numero 599" in feed and "Voce numero 499" not in feed
+    older = re.search(r'class="feed__older"><a href="\?entry=(\d+)#entry-\d+"', feed)
+    assert older and "503 aggiornamenti precedenti" in feed  # 600 + the three whistles, 100 shown
+    # a permalink to an old entry: the page reaches down to it, in the same bounded number of queries
+    oldest = match.entries.get(text="Voce numero 3")
+    with django_assert_max_num_queries(30):
+        html = client.get(url, {"entry": oldest.pk}).content.decode()
+    assert f'id="entry-{oldest.pk}"' in html and "Voce numero 599" in html
+    # from the first minute, or key events only, everything is there
+    assert client.get(url, {"order": "oldest"}).content.decode().count('class="entry ') == 603

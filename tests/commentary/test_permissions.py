@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from commentary.domain import services
 from commentary.domain.permissions import ACTIONS
 from commentary.models import Entry, Update
 from tests.conftest import make_match, player, publish
@@ -41,6 +42,8 @@ def scene(db):
     goal = publish(
         match=match, kind=Entry.Kind.GOAL, minute=10, team=match.home_team, player=player(match.home_team, 9)
     )
+    match.deleted = publish(match=match, text="Tolta per sbaglio")
+    services.entry_delete(entry=match.deleted)
     return match, goal
 
 
@@ -60,6 +63,7 @@ DESK = [
      {"kind": "goal", "minute": 11, "added_minute": 0, "team": "home", "player": "9", "text": "Corretto",
       "version": "1"}, "edit"),
     ("delete", "post", lambda m, g: reverse("desk-entry-delete", args=[g.pk]), {}, "delete"),
+    ("restore", "post", lambda m, g: reverse("desk-entry-restore", args=[m.deleted.pk]), {}, "delete"),
     ("pin", "post", lambda m, g: reverse("desk-entry-pin", args=[g.pk]), {}, "pin"),
     ("overturn", "post", lambda m, g: reverse("desk-entry-overturn", args=[g.pk]), {}, "overturn"),
 ]  # fmt: skip

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.test.html import parse_html
+from django.urls import reverse
 from django.utils import timezone
 
 from commentary.domain import services
@@ -400,3 +401,36 @@ def test_a_line_of_commentary_reads_nothing_but_the_match(match, django_assert_m
     with django_assert_max_num_queries(6):  # the four statements, inside a savepoint and its release
         publish(match=match, text="Ritmi bassi a centrocampo")
     assert match.entries.count() == 12
+
+
+def test_a_deleted_entry_leaves_every_reader_but_is_kept_and_restored_live(client, match, editor):
+    play_to(match, "first_half")
+    home = match.home_team
+    goal = publish(match=match, kind="goal", minute=7, team=home, player=player(home, 9), author=editor)
+    services.entry_delete(entry=goal, editor=editor)
+    match.refresh_from_db()
+    assert match.home_score == 0 and not match.entries.filter(pk=goal.pk).exists()
+    page = client.get(reverse("match-detail", args=[match.pk])).content.decode()
+    api = client.get(f"/api/matches/{match.pk}/entries/").json()
+    assert f'id="entry-{goal.pk}"' not in page and goal.pk not in [e["id"] for e in api["entries"]]
+    kept = Entry.with_deleted.get(pk=goal.pk)
+    assert kept.deleted_by == editor and kept.deleted_at is not None
+
+    services.entry_restore(entry=kept, editor=editor)
+    match.refresh_from_db()
+    assert match.home_score == 1 and match.entries.filter(pk=goal.pk).exists()
+    restore = Update.objects.filter(match=match).latest("seq")
+    assert restore.action == "restore" and restore.user == editor
+    assert f'id="entry-{goal.pk}"' in restore.html and 'id="scoreboard"' in restore.html
+    # the audit trail: who did what, in order
+    trail = list(Update.objects.filter(match=match, entry_id=goal.pk).values_list("action", "user"))
+    assert trail == [("publish", editor.pk), ("delete", editor.pk), ("restore", editor.pk)]
+
+
+def test_a_deleted_whistle_is_not_restored(match):
+    kick_off = publish(match=match, kind="kick_off")
+    services.entry_delete(entry=kick_off)
+    with pytest.raises(ValidationError, match="fischio"):
+        services.entry_restore(entry=Entry.with_deleted.get(pk=kick_off.pk))
+    match.refresh_from_db()
+    assert match.status == "scheduled"

@@ -222,3 +222,100 @@ def test_second_editor_sees_entries_and_a_stale_edit_is_refused(desk_and_fan, br
     entry.refresh_from_db()
     assert entry.text == "Versione di Giulia"
     context.close()
+
+
+def test_typed_text_comes_back_after_a_reload(desk_and_fan):
+    match, desk, fan = desk_and_fan
+    desk.locator("#id_text").fill("")
+    desk.locator("#id_text").press_sequentially("Formazioni ufficiali in arrivo, restate con noi")
+    desk.wait_for_timeout(800)  # kept as it is typed (half a second after the last key)
+    desk.reload()
+    expect(desk.locator("#id_text")).to_have_value("Formazioni ufficiali in arrivo, restate con noi")
+    expect(desk.locator("#desk-messages")).to_contain_text("Testo recuperato")
+    assert not Entry.objects.filter(match=match).exists()  # recovered, not published
+    send(desk, "Control+Enter")
+    expect(fan.locator("#feed article").first).to_contain_text("Formazioni ufficiali in arrivo")
+    desk.reload()  # once published, nothing comes back
+    expect(desk.locator("#id_text")).to_have_value("")
+
+
+def test_text_typed_while_a_publish_is_on_its_way_stays_in_the_composer(desk_and_fan):
+    match, desk, fan = desk_and_fan
+    held = []
+    desk.route(re.compile(r"/admin/desk/\d+/publish/$"), held.append)
+    text = desk.locator("#id_text")
+    text.press_sequentially("Primo tempo vivace")
+    text.press("Control+Enter")
+    desk.wait_for_function("document.querySelector('#composer.htmx-request') !== null")
+    text.press("Enter")
+    text.press_sequentially("Intanto si scalda Pulisic")  # typed while the publish is on its way
+    assert len(held) == 1
+    with desk.expect_response(re.compile(r"/publish/$")):
+        held[0].continue_()
+    desk.unroute(re.compile(r"/admin/desk/\d+/publish/$"))
+    expect(desk.locator("#composer .composer__ok")).to_be_visible()
+    expect(desk.locator("#id_text")).to_have_value("Intanto si scalda Pulisic")
+    expect(fan.locator("#feed article").first).to_contain_text("Primo tempo vivace")
+    assert "Pulisic" not in Entry.objects.get(match=match).text
+
+
+def jpeg_with_gps() -> bytes:
+    import io
+
+    from PIL import ExifTags, Image
+
+    exif = Image.Exif()
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (45.0, 28.0, 42.0),
+    }
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 800), (200, 30, 40)).save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def test_a_photo_from_the_desk_reaches_the_fan_without_its_exif(desk_and_fan, server):
+    import io
+    import urllib.request
+
+    from PIL import Image
+
+    match, desk, fan = desk_and_fan
+    desk.locator(".composer__picture > summary").click()
+    desk.locator("#id_picture").set_input_files(
+        {"name": "curva.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}
+    )
+    desk.locator("#id_alt").fill("La curva sud prima del fischio d'inizio")
+    desk.locator("#id_credit").fill("Redazione Diretta")
+    desk.locator("#id_text").fill("Colpo d'occhio a San Siro")
+    send(desk, "Control+Enter")
+    image = fan.locator("#feed article .entry__picture img").first
+    expect(image).to_have_attribute("alt", "La curva sud prima del fischio d'inizio")
+    expect(image).to_have_attribute("width", "1200")
+    expect(fan.locator("#feed article .entry__picture figcaption")).to_contain_text("Redazione Diretta")
+    for candidate in image.get_attribute("srcset").split(", "):
+        stored = Image.open(io.BytesIO(urllib.request.urlopen(server.url + candidate.split()[0]).read()))
+        assert stored.format == "WEBP" and not stored.getexif() and "exif" not in stored.info
+
+
+def test_a_file_that_is_no_photo_or_is_too_big_is_refused_in_words(desk_and_fan):
+    match, desk, fan = desk_and_fan
+    desk.locator(".composer__picture > summary").click()
+    desk.locator("#id_picture").set_input_files(
+        {
+            "name": "logo.svg",
+            "mimeType": "image/svg+xml",
+            "buffer": b'<svg xmlns="http://www.w3.org/2000/svg"/>',
+        }
+    )
+    desk.locator("#id_alt").fill("Un logo")
+    desk.locator("#id_text").fill("Con un logo")
+    send(desk, "Control+Enter")
+    expect(desk.locator("#id_picture-error")).to_contain_text("non è una foto")
+    expect(desk.locator("#id_text")).to_have_value("Con un logo")  # nothing typed is lost
+    # 40 MB: refused before it travels
+    desk.locator("#id_picture").set_input_files(
+        {"name": "enorme.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8" + b"0" * (40 * 1024 * 1024)}
+    )
+    expect(desk.locator("#desk-messages")).to_contain_text("il massimo è 10 MB")
+    assert not Entry.objects.filter(match=match).exists()

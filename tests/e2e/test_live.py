@@ -162,3 +162,40 @@ def test_line_ups_pitch_bookings_and_cards_change_live(page, server):
         f"{sent_off.display_name} ({match.away_team.short_name}) 30′"
     )
     expect(page.locator("#scoreboard .scoreboard__red")).to_contain_text(sent_off.display_name)
+
+
+def test_a_permalink_to_an_old_entry_of_a_long_match_opens_at_it(page, server):
+    from django.utils import timezone
+
+    match = play_to(make_match(), "second_half")
+    start = timezone.now()
+    Entry.objects.bulk_create(
+        Entry(match=match, period="second_half", minute=50, text=f"Voce {i}", created_at=start)
+        for i in range(150)
+    )
+    old = match.entries.get(text="Voce 2")
+    page.goto(f"{server.url}/matches/{match.pk}/#entry-{old.pk}")
+    expect(page.locator(f"#entry-{old.pk}")).to_be_in_viewport()
+    assert f"entry={old.pk}" in page.url
+
+
+def test_a_clip_from_another_site_fetches_nothing_from_it_until_the_reader_clicks(page, server):
+    match = make_match()
+    publish(match=match, text="Da un'altra angolazione: https://youtu.be/dQw4w9WgXcQ")
+    elsewhere = []
+
+    def record(route):  # every request that leaves this server, from the page or any frame
+        elsewhere.append(route.request.url)
+        route.abort()
+
+    page.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), record)
+    page.goto(f"{server.url}/matches/{match.pk}/")
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_text("Contenuto da YouTube")).to_be_visible()
+    assert elsewhere == []
+    page.get_by_role("button", name="Carica da YouTube").click()
+    expect(page.locator("iframe.embed__frame")).to_have_attribute(
+        "src", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+    )
+    page.wait_for_timeout(500)
+    assert elsewhere and all(url.startswith("https://www.youtube-nocookie.com/") for url in elsewhere)

@@ -1,0 +1,29 @@
+// The entries of a match page, wherever they came from (the page, the socket):
+// - a permalink to an entry older than the page opens with (#entry-N, newest first) asks the page for the
+//   entries down to it (?entry=N); the browser then scrolls to it;
+// - a card for a post or a clip from another site loads that site's player only when the reader clicks.
+(function () {
+  "use strict";
+  const wanted = /^#entry-(\d+)$/.exec(location.hash);
+  if (wanted && !document.getElementById(`entry-${wanted[1]}`) && document.querySelector("#feed .feed__older")) {
+    const url = new URL(location.href);
+    if (url.searchParams.get("entry") !== wanted[1]) {
+      url.searchParams.set("entry", wanted[1]);
+      location.replace(url.toString());
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".embed__load");
+    const card = button && button.closest("[data-embed-src]");
+    if (!card) return;
+    const frame = document.createElement("iframe");
+    frame.src = card.dataset.embedSrc;
+    frame.title = card.dataset.embedTitle;
+    frame.className = "embed__frame";
+    frame.loading = "lazy";
+    frame.allow = "encrypted-media; picture-in-picture; fullscreen";
+    frame.referrerPolicy = "strict-origin-when-cross-origin";
+    card.replaceChildren(frame);
+  });
+})();
