@@ -10,11 +10,12 @@ from matches.presenters import minute_label
 
 
 class ReadersEntries(models.Manager):
-    """The entries readers see. A deleted entry is hidden from every page, frame, feed and the API, and kept
-    (with who deleted it and when) so an editor can restore it: `Entry.with_deleted` sees it."""
+    """The entries readers see: published and not deleted. A draft, a proposal and a deleted entry are hidden
+    from every page, frame, feed and the API; `Entry.with_deleted` sees them all (the desk's drafts, the
+    admin, a restore)."""
 
     def get_queryset(self):
-        return super().get_queryset().filter(deleted_at__isnull=True)
+        return super().get_queryset().filter(deleted_at__isnull=True, status="published")
 
 
 class Entry(models.Model):
@@ -64,6 +65,11 @@ class Entry(models.Model):
         EXTRA_SECOND_HALF = "extra_second_half", _("Secondo supplementare")
         PENALTIES = "penalties", _("Rigori")
         POST_MATCH = "post_match", _("Dopopartita")
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Pubblicata")
+        DRAFT = "draft", _("Bozza")  # its author's, not yet proposed
+        PROPOSED = "proposed", _("Proposta")  # waiting for an editor to publish it
 
     GOAL_KINDS = (Kind.GOAL, Kind.PENALTY_GOAL, Kind.OWN_GOAL)
     # A shoot-out kick is one of these in the penalties period (scored, saved, missed); it is not a goal.
@@ -169,6 +175,10 @@ class Entry(models.Model):
     created_at = models.DateTimeField(_("pubblicato il"))
     edited_at = models.DateTimeField(_("modificato il"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # a draft or a proposal is nobody's but the desk's: no page, frame, feed or API shows it
+    status = models.CharField(
+        _("stato"), max_length=10, choices=Status.choices, default=Status.PUBLISHED, editable=False
+    )
     deleted_at = models.DateTimeField(_("cancellata il"), null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -191,6 +201,7 @@ class Entry(models.Model):
             ("pin_entry", _("Può mettere in evidenza una voce")),
             ("overturn_entry", _("Può annullare un gol (VAR)")),
             ("run_clock", _("Può muovere il cronometro (inizio, intervallo, recupero, fine)")),
+            ("propose_entry", _("Può scrivere bozze e proporle")),
         ]
         # Publication order: what a live reader saw arrive, and what a page reload shows again.
         ordering = ["match", "pk"]

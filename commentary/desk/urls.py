@@ -7,6 +7,12 @@ from . import views
 urlpatterns = [
     path("<id:pk>/", views.desk, name="desk"),
     path("<id:pk>/publish/", views.desk_publish, name="desk-publish"),
+    path("<id:pk>/draft/", views.desk_draft, name="desk-draft"),
+    path("<id:pk>/propose/", views.desk_draft, {"propose": True}, name="desk-propose"),
+    path("<id:pk>/drafts/", views.desk_drafts, name="desk-drafts"),
+    path("drafts/<id:pk>/publish/", views.draft_publish, name="desk-draft-publish"),
+    path("drafts/<id:pk>/propose/", views.draft_propose, name="desk-draft-propose"),
+    path("drafts/<id:pk>/discard/", views.draft_discard, name="desk-draft-discard"),
     path("<id:pk>/state/", views.desk_state, name="desk-state"),
     path("<id:pk>/clock/", views.desk_clock, name="desk-clock"),
     path("<id:pk>/stoppage/", views.desk_stoppage, name="desk-stoppage"),

@@ -5,7 +5,8 @@ websocket channel, so two editors on one match see each other's entries as they 
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -102,6 +103,8 @@ def desk(request, pk: int):
         "pinned": next((e for e in entries if e.pinned), None),
         "form": _composer_form(match, players=players, state=state["pitch"]),
         "live": True,
+        "drafts": _drafts(request, match),
+        **_roles(request),
     }
     return render(request, TEMPLATE, context)
 
@@ -121,15 +124,7 @@ def desk_publish(request, pk: int):
     if form.is_valid():  # the composer offers no clock kinds: those are the clock buttons' ("clock")
         data, picture = form.cleaned_data, None
         try:
-            if data["picture"]:
-                picture = picture_upload(
-                    match=match,
-                    upload=data["picture"],
-                    alt=data["alt"],
-                    caption=data["caption"],
-                    credit=data["credit"],
-                    user=request.user,
-                )
+            picture = _picture(request, match, data)
             published = services.entry_publish(
                 match=match,
                 draft=EntryDraft.from_data(data),
@@ -143,7 +138,115 @@ def desk_publish(request, pk: int):
     if published is not None:
         match.refresh_from_db()
         form = _composer_form(match)
-    return render(request, f"{TEMPLATE}#composer", {"form": form, "match": match, "published": published})
+    context = {"form": form, "match": match, "published": published, **_roles(request)}
+    return render(request, f"{TEMPLATE}#composer", context)
+
+
+def _picture(request, match: Match, data: dict):
+    """The composer's photo, stored (commentary.domain.pictures), or None when it has none."""
+    if not data["picture"]:
+        return None
+    return picture_upload(
+        match=match,
+        upload=data["picture"],
+        alt=data["alt"],
+        caption=data["caption"],
+        credit=data["credit"],
+        user=request.user,
+    )
+
+
+@require_POST
+@requires("draft")
+def desk_draft(request, pk: int, propose: bool = False):
+    """The composer saved as a draft, or sent to the editors as a proposal: nobody else sees it."""
+    match = _match(pk)
+    form = _composer_form(match, request.POST, request.FILES)
+    saved = None
+    if form.is_valid():
+        data, picture = form.cleaned_data, None
+        try:
+            picture = _picture(request, match, data)
+            saved = services.draft_save(
+                match=match,
+                draft=EntryDraft.from_data(data),
+                author=request.user,
+                propose=propose,
+                pictures=[picture] if picture else (),
+            )
+        except ValidationError as error:
+            if picture is not None:
+                picture_discard(picture)
+            _apply_errors(form, error)
+    if saved is not None:
+        form = _composer_form(match)
+    context = {"form": form, "match": match, "saved": saved, **_roles(request)}
+    response = render(request, f"{TEMPLATE}#composer", context)
+    response["HX-Trigger"] = "drafts-changed"
+    return response
+
+
+def _roles(request) -> dict:
+    return {"may_publish": can(request.user, "publish")}
+
+
+def _drafts(request, match: Match) -> list[Entry]:
+    """The drafts a desk shows: one's own, and for those who publish, every proposal."""
+    drafts = Entry.with_deleted.filter(match=match).exclude(status=Entry.Status.PUBLISHED)
+    if can(request.user, "publish"):
+        drafts = drafts.filter(Q(author=request.user) | Q(status=Entry.Status.PROPOSED))
+    else:
+        drafts = drafts.filter(author=request.user)
+    return list(drafts.select_related("author", "team", "player", "player2").order_by("pk"))
+
+
+@require_GET
+@requires("desk")
+def desk_drafts(request, pk: int):
+    match = _match(pk)
+    context = {"match": match, "drafts": _drafts(request, match), **_roles(request)}
+    return render(request, f"{TEMPLATE}#drafts", context)
+
+
+def _draft(request, pk: int, *, own: bool) -> Entry:
+    entry = get_object_or_404(
+        Entry.with_deleted.exclude(status=Entry.Status.PUBLISHED).select_related("match"), pk=pk
+    )
+    if own and entry.author_id != request.user.pk and not can(request.user, "publish"):
+        raise PermissionDenied(_("Questa bozza è di un altro redattore."))
+    return entry
+
+
+@require_POST
+@requires("publish")
+def draft_publish(request, pk: int):
+    entry = _draft(request, pk, own=False)
+    try:
+        services.draft_publish(entry=entry, editor=request.user)
+    except ValidationError as error:
+        return _drafts_answer(request, entry.match, error.messages[0])
+    return _drafts_answer(request, entry.match, _("Pubblicata."))
+
+
+@require_POST
+@requires("draft")
+def draft_propose(request, pk: int):
+    entry = _draft(request, pk, own=True)
+    services.draft_propose(entry=entry)
+    return _drafts_answer(request, entry.match, _("Proposta inviata alla redazione."))
+
+
+@require_POST
+@requires("draft")
+def draft_discard(request, pk: int):
+    entry = _draft(request, pk, own=True)
+    services.draft_discard(entry=entry)
+    return _drafts_answer(request, entry.match, _("Bozza eliminata."))
+
+
+def _drafts_answer(request, match: Match, text: str) -> HttpResponse:
+    context = {"match": match, "drafts": _drafts(request, match), "note": text, **_roles(request)}
+    return render(request, f"{TEMPLATE}#drafts", context)
 
 
 @require_GET

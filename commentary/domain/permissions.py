@@ -2,7 +2,8 @@
 
 | action   | permission                | desk URL                         | admin                        |
 | -------- | ------------------------- | -------------------------------- | ---------------------------- |
-| desk     | commentary.add_entry      | the desk page, its state         | —                            |
+| desk     | commentary.propose_entry  | the desk page, its state, drafts | —                            |
+| draft    | commentary.propose_entry  | save a draft, propose it         | —                            |
 | publish  | commentary.add_entry      | publish                          | add an entry                 |
 | edit     | commentary.change_entry   | edit an entry                    | change an entry              |
 | delete   | commentary.delete_entry   | delete an entry                  | delete an entry              |
@@ -11,7 +12,13 @@
 | clock    | commentary.run_clock      | clock buttons, stoppage time     | clock and stoppage entries   |
 | summary  | matches.change_match      | the summary                      | change a match               |
 
-The "Editors" group (a data migration, kept by post_migrate) holds them all.
+Three groups come from a data migration (and are kept by post_migrate), one per role:
+- "Contributors" write drafts and propose them (desk, draft): nothing they write reaches readers until an
+  editor publishes it;
+- "Editors" hold every action: they publish, edit, delete and restore anyone's entries, and publish (approve)
+  proposals;
+- "Administrators" are editors who also manage the season (competitions, teams, matches) and the staff's
+  accounts and groups.
 """
 
 from functools import wraps
@@ -22,7 +29,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 ACTIONS = {
-    "desk": "commentary.add_entry",
+    "desk": "commentary.propose_entry",
+    "draft": "commentary.propose_entry",
     "publish": "commentary.add_entry",
     "edit": "commentary.change_entry",
     "delete": "commentary.delete_entry",
@@ -57,11 +65,16 @@ def requires(action: str):
     return decorator
 
 
-EDITORS = "Editors"
+CONTRIBUTORS, EDITORS, ADMINISTRATORS = "Contributors", "Editors", "Administrators"
+CONTRIBUTOR_PERMISSIONS = {
+    "commentary": {"entry": ("view", "propose")},
+    "matches": {"match": ("view",), "team": ("view",), "player": ("view",), "competition": ("view",)},
+}
 EDITOR_PERMISSIONS = {
     "commentary": {
-        "entry": ("add", "change", "delete", "view", "pin", "overturn"),
+        "entry": ("add", "change", "delete", "view", "pin", "overturn", "propose"),
         "update": ("view",),
+        "picture": ("view",),
     },
     "matches": {
         "match": ("add", "change", "view"),
@@ -74,21 +87,34 @@ EDITOR_PERMISSIONS = {
 
 
 EXTRA = {("commentary", "entry"): ["run_clock"]}  # custom permissions not named <action>_<model>
+ADMINISTRATOR_PERMISSIONS = {
+    "commentary": EDITOR_PERMISSIONS["commentary"],
+    "matches": {
+        model: ("add", "change", "delete", "view")
+        for model in ("competition", "team", "player", "match", "lineupentry")
+    },
+    "auth": {"user": ("add", "change", "view"), "group": ("view",)},
+}
+GROUPS = [
+    (CONTRIBUTORS, CONTRIBUTOR_PERMISSIONS, {}),
+    (EDITORS, EDITOR_PERMISSIONS, EXTRA),
+    (ADMINISTRATORS, ADMINISTRATOR_PERMISSIONS, EXTRA),
+]
 
 
 def ensure_editors_group(*, group_model, permission_model) -> None:
-    """Create the group with its permissions, or complete it; running it again changes nothing.
+    """Create the three groups with their permissions, or complete them; running it again changes nothing.
 
-    Called by the data migration (with historical models) and after every migrate/flush (post_migrate), so a
-    database emptied by a test or an operator keeps the group.
+    Called by the data migrations (with historical models) and after every migrate/flush (post_migrate), so a
+    database emptied by a test or an operator keeps the groups.
     """
-    group, _ = group_model.objects.get_or_create(name=EDITORS)
-    for app_label, models in EDITOR_PERMISSIONS.items():
-        for model, actions in models.items():
-            codenames = [f"{action}_{model}" for action in actions] + EXTRA.get((app_label, model), [])
-            group.permissions.add(
-                *permission_model.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-            )
+    for name, table, extra in GROUPS:
+        group, _ = group_model.objects.get_or_create(name=name)
+        for app_label, models in table.items():
+            for model, actions in models.items():
+                codenames = [f"{action}_{model}" for action in actions] + extra.get((app_label, model), [])
+                found = permission_model.objects.filter(content_type__app_label=app_label)
+                group.permissions.add(*found.filter(codename__in=codenames))
 
 
 def migrate_editors_group(apps, schema_editor) -> None:
@@ -97,7 +123,7 @@ def migrate_editors_group(apps, schema_editor) -> None:
     stubs that need models_module set to be accepted."""
     from django.contrib.auth.management import create_permissions
 
-    for app_label in EDITOR_PERMISSIONS:
+    for app_label in ADMINISTRATOR_PERMISSIONS:
         app_config = apps.get_app_config(app_label)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)

@@ -132,6 +132,16 @@ def entries_before(*, match: Match, draft: EntryDraft, entry_pk: int | None) -> 
     ]
 
 
+def draft_validate(*, match: Match, draft: EntryDraft) -> None:
+    """A draft is checked by itself and against the two teams; against the match's time and state only when
+    it is published (entry_validate), since the match moves on meanwhile."""
+    errors = _field_errors(match=match, draft=draft, editing=False)
+    if draft.kind in CLOCK_KINDS:
+        errors["kind"] = _("Un fischio non si prepara in bozza: si dà dal cronometro quando arriva.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def _field_errors(*, match: Match, draft: EntryDraft, editing: bool) -> dict[str, str]:
     """What the draft's fields say by themselves, and how they fit the two teams."""
     kind, team, player, player2 = draft.kind, draft.team, draft.player, draft.player2

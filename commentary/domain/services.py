@@ -30,6 +30,7 @@ from .rules import (
     MAX_TEXT_LENGTH,
     OVERTURNS,
     PERIOD_OF_STATUS,
+    draft_validate,
     entry_validate,
     overturn_target,
     second_yellow,
@@ -137,7 +138,7 @@ def _overturned_by(entry: Entry) -> Entry | None:
 
 
 def entry_publish(
-    *, match: Match, draft: EntryDraft, author=None, at: datetime | None = None, pictures=()
+    *, match: Match, draft: EntryDraft, author=None, at: datetime | None = None, pictures=(), editor=None
 ) -> Entry:
     """Publish one entry; clock entries move the match on, goals move the score, VAR decisions overturn
     what they name; all of it reaches the fans. `pictures`: Pictures of this match uploaded for it
@@ -180,7 +181,9 @@ def entry_publish(
             author=author,
             created_at=at,
         )
-        if pictures:
+        if not pictures:  # a new entry without pictures has none: its frame need not ask (prefetch cache)
+            entry._prefetched_objects_cache = {"pictures": Picture.objects.none()}
+        else:
             attached = Picture.objects.filter(
                 pk__in=[p.pk for p in pictures], match=match, entry__isnull=True
             )
@@ -204,7 +207,7 @@ def entry_publish(
             scoreboard=scoreboard,
             sheet=sheet,
             moved=changed,
-            user=author,
+            user=editor or author,
         )
     return entry
 
@@ -523,3 +526,72 @@ def tabellino_record(
                 }
             )
     return TabellinoRecorded(added=missing if add_players else [], left_out=story.left_out)
+
+
+# ---- drafts: written now, published later (by an editor); no reader sees them until then
+
+
+def draft_save(*, match: Match, draft: EntryDraft, author, propose: bool = False, pictures=()) -> Entry:
+    """A draft of an entry (or, `propose`, a proposal for the editors' queue): stored, shown to nobody but
+    the desk, and nothing goes to the fans. Its minute, if left empty, is the clock's when it is published."""
+    draft_validate(match=match, draft=draft)
+    with transaction.atomic():
+        entry = Entry.objects.create(
+            match=match,
+            period=draft.period or Entry.Period.PRE_MATCH,
+            minute=draft.minute,
+            added_minute=draft.added_minute,
+            kind=draft.kind,
+            team=draft.team,
+            player=draft.player,
+            player2=draft.player2,
+            var_outcome=draft.var_outcome,
+            stoppage_minutes=draft.stoppage_minutes,
+            text=clean_text(draft.text),
+            author=author,
+            created_at=timezone.now(),
+            status=Entry.Status.PROPOSED if propose else Entry.Status.DRAFT,
+        )
+        Picture.objects.filter(pk__in=[p.pk for p in pictures], match=match, entry__isnull=True).update(
+            entry=entry
+        )
+    return entry
+
+
+def draft_propose(*, entry: Entry) -> Entry:
+    """Send a draft to the editors' queue."""
+    Entry.with_deleted.filter(pk=entry.pk, status=Entry.Status.DRAFT).update(status=Entry.Status.PROPOSED)
+    entry.refresh_from_db()
+    return entry
+
+
+def draft_publish(*, entry: Entry, editor) -> Entry:
+    """Publish a draft or approve a proposal: it becomes an entry like any other, at the end of the blog, in
+    its author's name (the update records who published it); the draft is gone."""
+    with transaction.atomic():
+        draft_entry = Entry.with_deleted.select_for_update().get(pk=entry.pk)
+        if draft_entry.status == Entry.Status.PUBLISHED:
+            raise ValidationError(_("Questa voce è già stata pubblicata."))
+        pictures = list(draft_entry.pictures.all())
+        Picture.objects.filter(entry=draft_entry).update(entry=None)
+        draft = replace(
+            EntryDraft.of(draft_entry), period=None if draft_entry.minute is None else draft_entry.period
+        )
+        published = entry_publish(
+            match=draft_entry.match, draft=draft, author=draft_entry.author, pictures=pictures, editor=editor
+        )
+        draft_entry.delete()
+    return published
+
+
+def draft_discard(*, entry: Entry) -> None:
+    """Throw a draft away, with its pictures."""
+    from .pictures import picture_discard
+
+    with transaction.atomic():
+        draft_entry = Entry.with_deleted.filter(pk=entry.pk).exclude(status=Entry.Status.PUBLISHED).first()
+        if draft_entry is None:
+            return
+        for picture in draft_entry.pictures.all():
+            picture_discard(picture)
+        draft_entry.delete()

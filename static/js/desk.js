@@ -111,7 +111,7 @@
   window.addEventListener("pagehide", keepDraft);
   document.addEventListener("visibilitychange", () => { if (document.hidden) keepDraft(); });
   desk.addEventListener("htmx:beforeRequest", (event) => {
-    if (event.detail.elt.id === "composer") sentText = composer().elements.text.value;
+    if (event.detail.elt.closest?.("#composer")) sentText = composer().elements.text.value;
   });
   desk.addEventListener("htmx:beforeSwap", (event) => {
     if (event.detail.target?.id === "composer") typedText = composer().elements.text.value;

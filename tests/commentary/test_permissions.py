@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from commentary.domain import services
+from commentary.domain.drafts import EntryDraft
 from commentary.domain.permissions import ACTIONS
 from commentary.models import Entry, Update
 from tests.conftest import make_match, player, publish
@@ -44,6 +45,9 @@ def scene(db):
     )
     match.deleted = publish(match=match, text="Tolta per sbaglio")
     services.entry_delete(entry=match.deleted)
+    match.proposal = services.draft_save(
+        match=match, draft=EntryDraft(text="Una proposta"), author=None, propose=True
+    )
     return match, goal
 
 
@@ -64,6 +68,12 @@ DESK = [
       "version": "1"}, "edit"),
     ("delete", "post", lambda m, g: reverse("desk-entry-delete", args=[g.pk]), {}, "delete"),
     ("restore", "post", lambda m, g: reverse("desk-entry-restore", args=[m.deleted.pk]), {}, "delete"),
+    ("draft", "post", lambda m, g: reverse("desk-draft", args=[m.pk]),
+     {"kind": "commentary", "added_minute": 0, "text": "Per dopo"}, "draft"),
+    ("propose", "post", lambda m, g: reverse("desk-propose", args=[m.pk]),
+     {"kind": "commentary", "added_minute": 0, "text": "Da approvare"}, "draft"),
+    ("drafts", "get", lambda m, g: reverse("desk-drafts", args=[m.pk]), {}, "desk"),
+    ("approve", "post", lambda m, g: reverse("desk-draft-publish", args=[m.proposal.pk]), {}, "publish"),
     ("pin", "post", lambda m, g: reverse("desk-entry-pin", args=[g.pk]), {}, "pin"),
     ("overturn", "post", lambda m, g: reverse("desk-entry-overturn", args=[g.pk]), {}, "overturn"),
 ]  # fmt: skip
@@ -71,7 +81,8 @@ DESK = [
 
 def state(match):
     match.refresh_from_db()
-    return Update.objects.filter(match=match).count(), match.summary, match.status
+    drafts = Entry.with_deleted.filter(match=match).exclude(status="published").count()
+    return Update.objects.filter(match=match).count(), match.summary, match.status, drafts
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -168,7 +179,7 @@ def test_a_refusal_is_a_styled_page_that_says_what_to_ask_for(client, django_use
     client.force_login(make_user("staff", django_user_model))
     response = client.get(reverse("desk", args=[scene[0].pk]))
     assert response.status_code == 403
-    assert "serve il permesso “commentary.add_entry”" in response.text
+    assert "serve il permesso “commentary.propose_entry”" in response.text
 
 
 def test_an_editor_adds_a_match(client, django_user_model, scene):

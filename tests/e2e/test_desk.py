@@ -319,3 +319,28 @@ def test_a_file_that_is_no_photo_or_is_too_big_is_refused_in_words(desk_and_fan)
     )
     expect(desk.locator("#desk-messages")).to_contain_text("il massimo è 10 MB")
     assert not Entry.objects.filter(match=match).exists()
+
+
+def test_a_contributor_proposes_the_editor_approves_and_the_fan_sees_it(desk_and_fan, browser, server):
+    match, desk, fan = desk_and_fan  # desk: giulia, an editor
+    writer = User.objects.create_user("marta", password=PASSWORD, is_staff=True, first_name="Marta")
+    writer.groups.add(Group.objects.get(name="Contributors"))
+    context = browser.new_context(locale="it-IT", timezone_id="Europe/Rome")
+    contributor = context.new_page()
+    log_in(contributor, server, "marta")
+    contributor.goto(f"{server.url}/admin/desk/{match.pk}/")
+    expect(contributor.get_by_role("button", name="Pubblica", exact=True)).to_have_count(0)
+    contributor.locator("#id_text").fill(
+        "In tribuna anche la leggenda rossonera: applausi da tutto lo stadio"
+    )
+    with contributor.expect_response(re.compile(r"/propose/$")):
+        contributor.locator("#id_text").press("Control+Enter")
+    expect(contributor.locator("#composer")).to_contain_text("Proposta inviata")
+    assert not fan.locator("#feed").inner_text().count("leggenda rossonera")
+
+    queue = desk.locator("#desk-drafts")
+    expect(queue).to_contain_text("leggenda rossonera", timeout=10_000)  # the editor's queue, by itself
+    queue.get_by_role("button", name="Approva e pubblica").click()
+    expect(fan.locator("#feed article").first).to_contain_text("leggenda rossonera")
+    expect(contributor.locator("#desk-drafts")).not_to_contain_text("leggenda rossonera", timeout=10_000)
+    context.close()
