@@ -27,7 +27,8 @@ setup: $(VENV)/.installed
 run: setup
 	@echo "Diretta: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@$(PY) manage.py replay_match demo --round --speed $(SPEED) --replace & replay=$$!; \
-	trap 'kill $$replay 2>/dev/null' EXIT INT TERM; \
+	( $(PY) manage.py publish_due -v0; exec $(PY) manage.py db_worker --no-reload -v0 ) & worker=$$!; \
+	trap 'kill $$replay $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m config.serve --host $(HOST) --port $(PORT) $(if $(SERVER),--server $(SERVER))
 
 # The Nu Html Checker (vnu.jar) for the HTML validity tests; without npm those tests skip (fail in CI).

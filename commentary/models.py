@@ -70,6 +70,7 @@ class Entry(models.Model):
         PUBLISHED = "published", _("Pubblicata")
         DRAFT = "draft", _("Bozza")  # its author's, not yet proposed
         PROPOSED = "proposed", _("Proposta")  # waiting for an editor to publish it
+        SCHEDULED = "scheduled", _("Programmata")  # an editor set when it goes out (publish_at)
 
     GOAL_KINDS = (Kind.GOAL, Kind.PENALTY_GOAL, Kind.OWN_GOAL)
     # A shoot-out kick is one of these in the penalties period (scored, saved, missed); it is not a goal.
@@ -179,6 +180,7 @@ class Entry(models.Model):
     status = models.CharField(
         _("stato"), max_length=10, choices=Status.choices, default=Status.PUBLISHED, editable=False
     )
+    publish_at = models.DateTimeField(_("da pubblicare il"), null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(_("cancellata il"), null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -46,9 +46,14 @@ INSTALLED_APPS = [
     "channels",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "matches",
     "commentary",
 ]
+
+# Background work (scheduled posts) on Django's tasks framework, queued in the database: `manage.py db_worker`
+# runs them (make run starts one; production runs it as its own service, docs/DEPLOY.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

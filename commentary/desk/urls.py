@@ -12,6 +12,7 @@ urlpatterns = [
     path("<id:pk>/drafts/", views.desk_drafts, name="desk-drafts"),
     path("drafts/<id:pk>/publish/", views.draft_publish, name="desk-draft-publish"),
     path("drafts/<id:pk>/propose/", views.draft_propose, name="desk-draft-propose"),
+    path("drafts/<id:pk>/schedule/", views.draft_schedule, name="desk-draft-schedule"),
     path("drafts/<id:pk>/discard/", views.draft_discard, name="desk-draft-discard"),
     path("<id:pk>/state/", views.desk_state, name="desk-state"),
     path("<id:pk>/clock/", views.desk_clock, name="desk-clock"),

@@ -9,6 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -194,7 +197,8 @@ def _drafts(request, match: Match) -> list[Entry]:
     """The drafts a desk shows: one's own, and for those who publish, every proposal."""
     drafts = Entry.with_deleted.filter(match=match).exclude(status=Entry.Status.PUBLISHED)
     if can(request.user, "publish"):
-        drafts = drafts.filter(Q(author=request.user) | Q(status=Entry.Status.PROPOSED))
+        waiting = [Entry.Status.PROPOSED, Entry.Status.SCHEDULED]
+        drafts = drafts.filter(Q(author=request.user) | Q(status__in=waiting))
     else:
         drafts = drafts.filter(author=request.user)
     return list(drafts.select_related("author", "team", "player", "player2").order_by("pk"))
@@ -226,6 +230,26 @@ def draft_publish(request, pk: int):
     except ValidationError as error:
         return _drafts_answer(request, entry.match, error.messages[0])
     return _drafts_answer(request, entry.match, _("Pubblicata."))
+
+
+@require_POST
+@requires("publish")
+def draft_schedule(request, pk: int):
+    """Publish a draft later: at the time given, or at kick-off."""
+    entry = _draft(request, pk, own=False)
+    if request.POST.get("at") == "kickoff":
+        at = entry.match.kickoff
+    else:
+        at = parse_datetime(request.POST.get("publish_at", "")[:16])
+        at = timezone.make_aware(at) if at and timezone.is_naive(at) else at
+    if at is None:
+        return _drafts_answer(request, entry.match, _("Scegli quando pubblicarla."))
+    try:
+        services.draft_schedule(entry=entry, at=at, editor=request.user)
+    except ValidationError as error:
+        return _drafts_answer(request, entry.match, error.messages[0])
+    when = date_format(timezone.localtime(at), "j F, H:i")
+    return _drafts_answer(request, entry.match, _("Programmata: esce il %(when)s.") % {"when": when})
 
 
 @require_POST

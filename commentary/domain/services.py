@@ -595,3 +595,46 @@ def draft_discard(*, entry: Entry) -> None:
         for picture in draft_entry.pictures.all():
             picture_discard(picture)
         draft_entry.delete()
+
+
+def draft_schedule(*, entry: Entry, at: datetime, editor) -> Entry:
+    """Publish a draft or a proposal at `at` (a time to come; the kick-off, say), on the task queue."""
+    if at <= timezone.now():
+        raise ValidationError({"publish_at": _("Scegli un momento futuro.")})
+    with transaction.atomic():
+        draft_entry = (
+            Entry.with_deleted.select_for_update().exclude(status=Entry.Status.PUBLISHED).get(pk=entry.pk)
+        )
+        draft_entry.status, draft_entry.publish_at = Entry.Status.SCHEDULED, at
+        draft_entry.save(update_fields=["status", "publish_at"])
+        transaction.on_commit(partial(_enqueue_publish, draft_entry.pk, getattr(editor, "pk", None), at))
+    return draft_entry
+
+
+def _enqueue_publish(entry_pk: int, editor_pk: int | None, at: datetime) -> None:
+    from commentary.tasks import publish_scheduled
+
+    publish_scheduled.using(run_after=at).enqueue(entry_pk, editor_pk)
+
+
+def draft_publish_due(*, entry_pk: int, editor=None) -> Entry | None:
+    """Publish a scheduled draft whose time has come, once: locked, and only while it is still scheduled
+    (a second run, or one for a draft unscheduled or published by hand meanwhile, does nothing)."""
+    with transaction.atomic():
+        due = (
+            Entry.with_deleted.select_for_update()
+            .filter(pk=entry_pk, status=Entry.Status.SCHEDULED, publish_at__lte=timezone.now())
+            .first()
+        )
+        if due is None:
+            return None
+        return draft_publish(entry=due, editor=editor)
+
+
+def drafts_catch_up() -> int:
+    """Queue again every scheduled draft whose time has passed (a worker that died holding its task): the
+    publish is idempotent, so this may run at every worker start. How many were queued."""
+    due = Entry.with_deleted.filter(status=Entry.Status.SCHEDULED, publish_at__lte=timezone.now())
+    for entry_pk in due.values_list("pk", flat=True):
+        _enqueue_publish(entry_pk, None, timezone.now())
+    return due.count()

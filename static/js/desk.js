@@ -112,6 +112,8 @@
   document.addEventListener("visibilitychange", () => { if (document.hidden) keepDraft(); });
   desk.addEventListener("htmx:beforeRequest", (event) => {
     if (event.detail.elt.closest?.("#composer")) sentText = composer().elements.text.value;
+    // the drafts' queue refreshes itself, but not under the hands of an editor who is using it
+    if (event.detail.elt.id === "desk-drafts" && event.detail.elt.contains(document.activeElement)) event.preventDefault();
   });
   desk.addEventListener("htmx:beforeSwap", (event) => {
     if (event.detail.target?.id === "composer") typedText = composer().elements.text.value;

@@ -77,3 +77,24 @@ def test_a_draft_stays_its_authors_until_proposed(client, django_user_model, mat
     assert Entry.with_deleted.get(pk=draft.pk).status == "proposed"
     client.post(reverse("desk-draft-discard", args=[draft.pk]))
     assert not Entry.with_deleted.filter(pk=draft.pk).exists()
+
+
+def test_a_scheduled_draft_goes_out_once_when_its_time_comes(match, editor):
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from commentary.domain import services
+    from commentary.domain.drafts import EntryDraft
+
+    draft = services.draft_save(match=match, draft=EntryDraft(text="Tra poco si comincia"), author=editor)
+    with pytest.raises(ValidationError):
+        services.draft_schedule(entry=draft, at=timezone.now() - timedelta(minutes=1), editor=editor)
+    services.draft_schedule(entry=draft, at=timezone.now() + timedelta(hours=1), editor=editor)
+    assert services.draft_publish_due(entry_pk=draft.pk) is None  # not yet
+    Entry.with_deleted.filter(pk=draft.pk).update(publish_at=timezone.now())
+    assert services.draft_publish_due(entry_pk=draft.pk, editor=editor) is not None
+    assert services.draft_publish_due(entry_pk=draft.pk, editor=editor) is None  # once
+    assert Entry.objects.filter(match=match, text__contains="si comincia").count() == 1
+    assert services.drafts_catch_up() == 0
