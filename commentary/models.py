@@ -371,5 +371,10 @@ class Picture(models.Model):
         return self._url(max(int(w) for w in self.variants))
 
     @property
+    def size(self) -> int:
+        """Bytes of the widest variant (a feed's enclosure says it)."""
+        return default_storage.size(self.variants[str(max(int(w) for w in self.variants))])
+
+    @property
     def srcset(self) -> str:
         return ", ".join(f"{self._url(w)} {w}w" for w in sorted(int(w) for w in self.variants))

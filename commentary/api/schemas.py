@@ -366,6 +366,16 @@ class MatchDetail(Match):
 # The live blog ----------------------------------------------------------------------------------------
 
 
+class Picture(Schema):
+    src: str = Field(description="The widest variant (WebP), under the site's /media/ or its object store.")
+    srcset: str = Field(description="Every variant with its width, as an <img srcset> takes it.")
+    width: int
+    height: int
+    alt: str = Field(description="What the picture shows, for those who cannot see it.")
+    caption: str
+    credit: str
+
+
 class Entry(Schema):
     id: int
     seq: int | None = Field(description="The number of the entry's last update.")
@@ -389,6 +399,11 @@ class Entry(Schema):
     created_at: LocalTime
     edited_at: LocalTime | None
     url: str = Field(json_schema_extra={"format": "uri"}, description="The entry on the match page.")
+    pictures: list[Picture] = Field(description="Its photos, in order (re-encoded: no EXIF).")
+
+    @staticmethod
+    def resolve_pictures(entry: EntryModel) -> list:
+        return list(entry.pictures.all())
 
     @staticmethod
     def resolve_seq(entry: EntryModel) -> int | None:

@@ -134,7 +134,9 @@ def match_entries(
 ):
     """All current entries, or with `since` exactly the updates after it: the websocket's numbers."""
     match = get_object_or_404(Match.objects.only("pk"), pk=id)
-    entries = Entry.objects.filter(match=match).select_related("player", "player2")
+    entries = (
+        Entry.objects.filter(match=match).select_related("player", "player2").prefetch_related("pictures")
+    )
 
     def numbered(entry: Entry, seq: int | None) -> Entry:
         entry.match = match  # the page's URL without a query per entry

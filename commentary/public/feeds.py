@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -32,12 +32,14 @@ class FeedSource:
 
     obj: Match | Competition
     authority: str
+    base: str = ""  # scheme and host of the request, for the absolute addresses of enclosures
 
 
 @dataclass
 class FeedItem:
     obj: Entry | Match
     id: str
+    base: str = ""  # scheme and host of the request, for the absolute addresses of enclosures
 
 
 def _authority(request) -> str:
@@ -97,7 +99,8 @@ class MatchFeed(AtomFeed):
     """A match's live blog, newest entry first."""
 
     def get_object(self, request, pk: int) -> FeedSource:
-        return FeedSource(get_object_or_404(Match.objects.with_teams(), pk=pk), _authority(request))
+        match = get_object_or_404(Match.objects.with_teams(), pk=pk)
+        return FeedSource(match, _authority(request), f"{request.scheme}://{request.get_host()}")
 
     def title(self, source: FeedSource) -> str:
         return _("%(match)s: la cronaca") % {"match": teams_line(source.obj)}
@@ -114,9 +117,15 @@ class MatchFeed(AtomFeed):
 
     def items(self, source: FeedSource) -> list[FeedItem]:
         match = source.obj
-        entries = match.entries.select_related("player").order_by("-pk")[:MATCH_FEED_MAX_ENTRIES]
+        entries = (match.entries.select_related("player").prefetch_related("pictures").order_by("-pk"))[
+            :MATCH_FEED_MAX_ENTRIES
+        ]
         return [
-            FeedItem(entry, _tag(source.authority, entry.created_at, f"match/{match.pk}/entry/{entry.pk}"))
+            FeedItem(
+                entry,
+                _tag(source.authority, entry.created_at, f"match/{match.pk}/entry/{entry.pk}"),
+                source.base,
+            )
             for entry in entries
         ]
 
@@ -142,6 +151,13 @@ class MatchFeed(AtomFeed):
 
     def item_categories(self, item: FeedItem) -> list[str]:
         return [item.obj.kind]
+
+    def item_enclosures(self, item: FeedItem) -> list:
+        """Its photos, the widest variant of each (Atom's rel="enclosure" links)."""
+        return [
+            Enclosure(item.base + picture.src, str(picture.size), "image/webp")
+            for picture in item.obj.pictures.all()
+        ]
 
 
 class CompetitionResultsFeed(AtomFeed):

@@ -13,7 +13,7 @@ from tests.conftest import make_match, player, publish
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "fan", "staff", *sorted(set(ACTIONS.values())), "editor", "superuser"]
+ROLES = ["anonymous", "fan", "staff", *sorted(set(ACTIONS.values())), "contributor", "editor", "superuser"]
 
 
 def make_user(role: str, django_user_model):
@@ -24,6 +24,8 @@ def make_user(role: str, django_user_model):
     user = django_user_model.objects.create_user(role, password="x-Secret-123", is_staff=role != "fan")
     if role == "editor":
         user.groups.add(Group.objects.get(name="Editors"))
+    elif role == "contributor":
+        user.groups.add(Group.objects.get(name="Contributors"))
     elif "." in role:
         app_label, codename = role.split(".")
         permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
@@ -32,6 +34,8 @@ def make_user(role: str, django_user_model):
 
 
 def holds(role: str, action: str) -> bool:
+    if role == "contributor":  # the Contributors group: drafts and proposals, nothing a reader sees
+        return ACTIONS[action] == "commentary.propose_entry"
     return role in ("editor", "superuser") or role == ACTIONS[action]
 
 

@@ -99,7 +99,17 @@ def test_the_desk_publishes_a_photo_with_its_entry_live_and_on_the_page(client, 
     assert 'srcset="' in frame and 'width="1600" height="1067"' in frame and 'alt="Il riscaldamento"' in frame
     page = client.get(reverse("match-detail", args=[match.pk])).content.decode()
     assert 'loading="lazy"' in page and "Prima del via" in page
-    assert client.get(picture.src).status_code == 200
+    served = client.get(picture.src)
+    assert served.status_code == 200 and "immutable" in served["Cache-Control"]
+    # the same photo in the API and, as an enclosure, in the match's Atom feed
+    (api_entry,) = client.get(f"/api/matches/{match.pk}/entries/").json()["entries"]
+    assert api_entry["pictures"][0]["alt"] == "Il riscaldamento" and api_entry["pictures"][0]["width"] == 1600
+    feed = client.get(f"/matches/{match.pk}/feed/").content.decode()
+    assert (
+        'rel="enclosure"' in feed
+        and f"http://testserver{picture.src}" in feed
+        and 'type="image/webp"' in feed
+    )
     # an entry the rules refuse keeps nothing of its photo
     before = len(stored_files(media))
     answer = client.post(url, {"kind": "goal", "added_minute": 0, "picture": photo(), "alt": "Gol"})
