@@ -125,18 +125,16 @@ def desk_publish(request, pk: int):
     ):
         form.add_error("var_outcome", _("Annullare un evento dopo il VAR richiede il permesso “overturn”."))
     if form.is_valid():  # the composer offers no clock kinds: those are the clock buttons' ("clock")
-        data, picture = form.cleaned_data, None
+        draft = EntryDraft.from_data(form.cleaned_data)
         try:
-            picture = _picture(request, match, data)
-            published = services.entry_publish(
-                match=match,
-                draft=EntryDraft.from_data(data),
-                author=request.user,
-                pictures=[picture] if picture else (),
+            published = _with_pictures(
+                request,
+                match,
+                lambda pictures: services.entry_publish(
+                    match=match, draft=draft, author=request.user, pictures=pictures
+                ),
             )
         except ValidationError as error:
-            if picture is not None:  # the entry was refused: nothing of it is kept
-                picture_discard(picture)
             _apply_errors(form, error)
     if published is not None:
         match.refresh_from_db()
@@ -145,18 +143,31 @@ def desk_publish(request, pk: int):
     return render(request, f"{TEMPLATE}#composer", context)
 
 
-def _picture(request, match: Match, data: dict):
-    """The composer's photo, stored (commentary.domain.pictures), or None when it has none."""
-    if not data["picture"]:
-        return None
-    return picture_upload(
-        match=match,
-        upload=data["picture"],
-        alt=data["alt"],
-        caption=data["caption"],
-        credit=data["credit"],
-        user=request.user,
-    )
+def _with_pictures(request, match: Match, write):
+    """Store the composer's photos (one group of fields each: picture, alt, caption, credit), then `write`
+    the entry with them. All or nothing: if a photo or the entry is refused, no photo is kept."""
+    stored = []
+    fields = ("alt", "caption", "credit")
+    given = {name: request.POST.getlist(name) for name in fields}
+    try:
+        for n, upload in enumerate(request.FILES.getlist("picture")):
+            words = {name: (given[name][n] if n < len(given[name]) else "") for name in fields}
+            try:
+                stored.append(picture_upload(match=match, upload=upload, user=request.user, **words))
+            except ValidationError as error:
+                if n == 0:
+                    raise
+                raise ValidationError(  # which photo, when there are several
+                    {
+                        field: [f"{_('Foto %(n)d') % {'n': n + 1}}: {text}" for text in texts]
+                        for field, texts in error.message_dict.items()
+                    }
+                ) from None
+        return write(stored)
+    except ValidationError:
+        for picture in stored:  # the entry was refused: nothing of it is kept
+            picture_discard(picture)
+        raise
 
 
 @require_POST
@@ -167,19 +178,16 @@ def desk_draft(request, pk: int, propose: bool = False):
     form = _composer_form(match, request.POST, request.FILES)
     saved = None
     if form.is_valid():
-        data, picture = form.cleaned_data, None
+        draft = EntryDraft.from_data(form.cleaned_data)
         try:
-            picture = _picture(request, match, data)
-            saved = services.draft_save(
-                match=match,
-                draft=EntryDraft.from_data(data),
-                author=request.user,
-                propose=propose,
-                pictures=[picture] if picture else (),
+            saved = _with_pictures(
+                request,
+                match,
+                lambda pictures: services.draft_save(
+                    match=match, draft=draft, author=request.user, propose=propose, pictures=pictures
+                ),
             )
         except ValidationError as error:
-            if picture is not None:
-                picture_discard(picture)
             _apply_errors(form, error)
     if saved is not None:
         form = _composer_form(match)

@@ -119,6 +119,21 @@
     if (event.detail.target?.id === "composer") typedText = composer().elements.text.value;
   });
 
+  // One more photo: a copy of the photo's fields, empty, with ids of its own
+  desk.addEventListener("click", (event) => {
+    const add = event.target.closest("[data-add-photo]");
+    if (!add) return;
+    const groups = add.parentElement.querySelectorAll("[data-photo]");
+    if (groups.length >= 6) return;
+    const copy = groups[groups.length - 1].cloneNode(true);
+    const n = groups.length + 1;
+    copy.querySelectorAll(".composer__error").forEach((error) => error.remove());
+    copy.querySelectorAll("input").forEach((input) => { input.value = ""; input.id = `${input.id.replace(/-\d+$/, "")}-${n}`; });
+    copy.querySelectorAll("label").forEach((label) => { label.htmlFor = `${label.htmlFor.replace(/-\d+$/, "")}-${n}`; });
+    add.before(copy);
+    copy.querySelector("input[type=file]").focus();
+  });
+
   // A photo pasted or dropped on the composer goes into its file field, as if chosen with the button.
   function takePicture(files) {
     const form = composer();
@@ -126,10 +141,13 @@
     if (!form || !picture) return false;
     const transfer = new DataTransfer();
     transfer.items.add(picture);
-    form.elements.picture.files = transfer.files;
-    if (!checkSize(form.elements.picture)) return true;
+    // the first photo's field still empty, or a new one
+    let input = Array.from(form.querySelectorAll("[data-photo] input[type=file]")).find((field) => !field.files.length);
+    if (!input) { form.querySelector("[data-add-photo]").click(); input = Array.from(form.querySelectorAll("[data-photo] input[type=file]")).pop(); }
+    input.files = transfer.files;
+    if (!checkSize(input)) return true;
     form.querySelector(".composer__picture").open = true;
-    form.elements.alt.focus();
+    input.closest("[data-photo]").querySelector("input[name=alt]").focus();
     return true;
   }
   desk.addEventListener("paste", (event) => {

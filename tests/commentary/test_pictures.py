@@ -115,3 +115,19 @@ def test_the_desk_publishes_a_photo_with_its_entry_live_and_on_the_page(client, 
     answer = client.post(url, {"kind": "goal", "added_minute": 0, "picture": photo(), "alt": "Gol"})
     assert "composer__error" in answer.content.decode()
     assert Picture.objects.count() == 1 and len(stored_files(media)) == before
+
+
+def test_an_entry_may_carry_several_photos_all_or_nothing(client, editor, match, media):
+    client.force_login(editor)
+    url = reverse("desk-publish", args=[match.pk])
+    data = {"kind": "commentary", "added_minute": 0, "text": "Due immagini dal riscaldamento"}
+    svg = SimpleUploadedFile("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>')
+    answer = client.post(
+        url, {**data, "picture": [photo(), svg], "alt": ["Prima", "Seconda"]}
+    ).content.decode()
+    assert "Foto 2: Il file non è una foto" in answer
+    assert not Picture.objects.exists() and stored_files(media) == [] and not Entry.objects.exists()
+    client.post(url, {**data, "picture": [photo(), photo(800, 600)], "alt": ["Prima", "Seconda"]})
+    entry = Entry.objects.get(match=match)
+    assert [p.alt for p in entry.pictures.all()] == ["Prima", "Seconda"]
+    assert entry.pictures.last().width == 800  # never wider than the original
