@@ -535,6 +535,8 @@ def draft_save(*, match: Match, draft: EntryDraft, author, propose: bool = False
     """A draft of an entry (or, `propose`, a proposal for the editors' queue): stored, shown to nobody but
     the desk, and nothing goes to the fans. Its minute, if left empty, is the clock's when it is published."""
     draft_validate(match=match, draft=draft)
+    if draft.minute is not None:  # a moment of the match: in the period it belongs to, as a publish would
+        draft = when(match=match, draft=draft)
     with transaction.atomic():
         entry = Entry.objects.create(
             match=match,

@@ -98,3 +98,15 @@ def test_a_scheduled_draft_goes_out_once_when_its_time_comes(match, editor):
     assert services.draft_publish_due(entry_pk=draft.pk, editor=editor) is None  # once
     assert Entry.objects.filter(match=match, text__contains="si comincia").count() == 1
     assert services.drafts_catch_up() == 0
+
+
+def test_a_proposal_about_a_moment_keeps_it_when_approved_later(match, editor):
+    from commentary.domain import services
+    from commentary.domain.drafts import EntryDraft
+
+    play_to(match, "second_half")
+    proposal = services.draft_save(
+        match=match, draft=EntryDraft(text="Traversa piena!", minute=52), author=None, propose=True
+    )
+    published = services.draft_publish(entry=proposal, editor=editor)
+    assert (published.period, published.minute) == ("second_half", 52)
