@@ -277,6 +277,9 @@ class Update(models.Model):
         STATUS = "status", _("Stato partita")
         MATCH = "match", _("Dati della partita")  # summary, team sheets, kick-off time, officials
         RESTORE = "restore", _("Ripristino")  # a deleted entry back: to fans, the same as a publish
+        # the editors' queue changed (a proposal came, went or was scheduled): to fans, the scoreboard as it
+        # is (nothing of the proposal); the editors' desks, which follow the same socket, read their queue
+        QUEUE = "queue", _("Coda della redazione")
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="updates")
     seq = models.PositiveIntegerField()

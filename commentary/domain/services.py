@@ -554,15 +554,27 @@ def draft_save(*, match: Match, draft: EntryDraft, author, propose: bool = False
             created_at=timezone.now(),
             status=Entry.Status.PROPOSED if propose else Entry.Status.DRAFT,
         )
-        Picture.objects.filter(pk__in=[p.pk for p in pictures], match=match, entry__isnull=True).update(
-            entry=entry
-        )
+        mine = Picture.objects.filter(pk__in=[p.pk for p in pictures], match=match, entry__isnull=True)
+        mine.update(entry=entry)
+        if propose:
+            _queue_changed(match, author)
     return entry
+
+
+def _queue_changed(match: Match, user) -> None:
+    """Tell the editors' desks their queue changed, through the match's update log (Update.Action.QUEUE): fans
+    get the scoreboard as it stands, and nothing of the queue."""
+    _append_update(
+        match=_lock(match), action=Update.Action.QUEUE, entry=None, scoreboard=True, moved=False, user=user
+    )
 
 
 def draft_propose(*, entry: Entry) -> Entry:
     """Send a draft to the editors' queue."""
-    Entry.with_deleted.filter(pk=entry.pk, status=Entry.Status.DRAFT).update(status=Entry.Status.PROPOSED)
+    with transaction.atomic():
+        drafts = Entry.with_deleted.filter(pk=entry.pk, status=Entry.Status.DRAFT)
+        if drafts.update(status=Entry.Status.PROPOSED):
+            _queue_changed(entry.match, entry.author)
     entry.refresh_from_db()
     return entry
 
@@ -597,6 +609,8 @@ def draft_discard(*, entry: Entry) -> None:
         for picture in draft_entry.pictures.all():
             picture_discard(picture)
         draft_entry.delete()
+        if draft_entry.status != Entry.Status.DRAFT:  # it was in the editors' queue
+            _queue_changed(draft_entry.match, None)
 
 
 def draft_schedule(*, entry: Entry, at: datetime, editor) -> Entry:
@@ -609,6 +623,7 @@ def draft_schedule(*, entry: Entry, at: datetime, editor) -> Entry:
         )
         draft_entry.status, draft_entry.publish_at = Entry.Status.SCHEDULED, at
         draft_entry.save(update_fields=["status", "publish_at"])
+        _queue_changed(draft_entry.match, editor)
         transaction.on_commit(partial(_enqueue_publish, draft_entry.pk, getattr(editor, "pk", None), at))
     return draft_entry
 

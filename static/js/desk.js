@@ -230,6 +230,7 @@
   let refresh = null;
   const live = desk.querySelector("[data-live]");
   live.addEventListener("htmx:wsAfterMessage", () => {
+    htmx.trigger(document.body, "drafts-changed");   // the queue: proposals come through the match's updates
     decorate();
     clearTimeout(refresh);
     refresh = setTimeout(() => htmx.trigger("#desk-state", "refresh"), 150);

@@ -39,7 +39,11 @@ def test_a_contributor_proposes_and_an_editor_approves(client, django_user_model
     answer = client.post(reverse("desk-propose", args=[match.pk]), data).content.decode()
     assert "Proposta inviata" in answer
     proposal = Entry.with_deleted.get(match=match, status="proposed")
-    # nobody reads it yet: not the page, not the API, not the fans' frames
+    # nobody reads it yet: not the page, not the API, not the fans' frames, which only tell the desks to
+    # look at their queue (the scoreboard as it stands)
+    ring = Update.objects.filter(match=match).latest("seq")
+    assert ring.action == "queue" and 'id="scoreboard"' in ring.html and "coreografia" not in ring.html
+    assert not ring.ticker
     updates = Update.objects.filter(match=match).count()
     assert "coreografia" not in client.get(reverse("match-detail", args=[match.pk])).content.decode()
     assert "coreografia" not in client.get(f"/api/matches/{match.pk}/entries/").content.decode()
