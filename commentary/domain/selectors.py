@@ -108,9 +108,16 @@ def round_blog(*, matches) -> list[Entry]:
         .order_by("-created_at", "-pk")
     )
     lines = [entry for entry in entries if entry.on_round_blog]
-    # each line shows its match's score as it stood then
+    scores_then(lines[::-1])  # each line shows its match's score as it stood then
+    return lines
+
+
+def scores_then(entries: list[Entry]) -> list[Entry]:
+    """Set `score_then` ("1–0") on each entry, oldest first, of one or several matches (each entry's `match`
+    with its teams at hand): its match's score once that entry was published. An overturned goal never
+    counted."""
     goals = defaultdict(lambda: defaultdict(int))
-    for entry in reversed(lines):
+    for entry in entries:
         scored = goals[entry.match_id]
         if entry.is_goal and not entry.overturned:
             home = entry.match.home_team_id
@@ -119,7 +126,7 @@ def round_blog(*, matches) -> list[Entry]:
                 side = entry.match.away_team_id if entry.team_id == home else home
             scored[side] += 1
         entry.score_then = f"{scored[entry.match.home_team_id]}–{scored[entry.match.away_team_id]}"
-    return lines
+    return entries
 
 
 def feed_entries(*, match: Match, newest: int | None = None) -> list[Entry]:

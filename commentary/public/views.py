@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -12,7 +12,7 @@ from django.views.decorators.http import condition
 from commentary.domain.presenters import scorers_line
 from commentary.domain.rendering import live_table_context, scoreboard_context, sheet_context
 from commentary.domain.report import json_ld
-from commentary.domain.selectors import feed_entries, last_seq, last_seq_annotation
+from commentary.domain.selectors import feed_entries, last_seq, last_seq_annotation, scores_then
 from commentary.models import Update
 from commentary.public.rounds import followed
 from matches.models import Match
@@ -177,3 +177,18 @@ def match_embed(request, pk: int):
 
 
 EMBED_ENTRIES = 10
+
+
+def match_relive(request, pk: int):
+    """A finished match told again as if live, without spoilers: the blog and the score advance at the
+    reader's speed (static/js/relive.js); nothing on the page says how it ended until it gets there."""
+    match = get_object_or_404(Match.objects.with_teams(), pk=pk)
+    if not _archive(match):
+        return redirect(match.get_absolute_url())
+    entries = feed_entries(match=match)
+    for entry in entries:
+        entry.match = match  # the score's teams at hand, no query per entry
+    scores_then(entries)
+    start = entries[0].created_at if entries else match.kickoff
+    steps = [(entry, int((entry.created_at - start).total_seconds())) for entry in entries]
+    return render(request, "commentary/relive.html", {"match": match, "steps": steps})

@@ -199,3 +199,20 @@ def test_a_clip_from_another_site_fetches_nothing_from_it_until_the_reader_click
     )
     page.wait_for_timeout(500)
     assert elsewhere and all(url.startswith("https://www.youtube-nocookie.com/") for url in elsewhere)
+
+
+def test_a_finished_match_relived_without_spoilers(page, server, demo_match):
+    page.goto(f"{server.url}/matches/{demo_match.pk}/relive/")
+    board = page.locator("#relive-board")
+    expect(board.locator("[data-relive-score]")).to_have_text("0–0")
+    assert "1–1" not in page.locator("body").inner_text()  # nothing visible says how it ends
+    assert "1–1" not in page.title()
+    following = page.get_by_role("button", name="Prossimo evento")
+    following.click()  # the first key event: Leão's goal
+    expect(board.locator("[data-relive-score]")).to_have_text("1–0")
+    assert "1–1" not in page.locator("body").inner_text()
+    page.locator("[data-relive-speed]").select_option("600")
+    page.get_by_role("button", name="Avvia").click()
+    expect(board.locator("[data-relive-score]")).to_have_text("1–1", timeout=60_000)
+    expect(page.locator("[data-relive-end]")).to_be_visible(timeout=60_000)
+    assert page.locator("#feed .relive-step:not([hidden])").count() == demo_match.entries.count()
