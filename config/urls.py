@@ -11,6 +11,7 @@ from django.views.static import serve
 from commentary.live.health import healthz
 from commentary.public import rounds
 from commentary.public import views as commentary_views
+from commentary.public.cards import score_card
 
 
 @require_safe
@@ -47,6 +48,7 @@ urlpatterns = i18n_patterns(
 ) + [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
+    path("matches/<id:pk>/card.png", score_card, name="match-card-image"),
     path("media/<path:path>", media, name="media"),
     path("", include("commentary.urls")),
     path("admin/desk/", include("commentary.desk.urls")),

@@ -13,6 +13,26 @@
     }
   }
 
+  // Share the match, or one entry: the system's share sheet where there is one, else the link copied.
+  const canShare = !!(navigator.share || navigator.clipboard);
+  const reveal = () => { if (canShare) document.querySelectorAll("[data-share][hidden]").forEach((b) => { b.hidden = false; }); };
+  reveal();
+  new MutationObserver(reveal).observe(document.getElementById("feed") || document.body, { childList: true, subtree: true });
+  document.addEventListener("click", async (event) => {
+    const share = event.target.closest("[data-share]");
+    if (!share) return;
+    const article = share.hasAttribute("data-share-page") ? null : share.closest("article");
+    const url = `${location.origin}${location.pathname}${article ? `#${article.id.replace(/^pinned-/, "")}` : ""}`;
+    const title = document.title;
+    try {
+      if (navigator.share) { await navigator.share({ title, url }); return; }
+      await navigator.clipboard.writeText(url);
+      const status = document.getElementById("share-status");
+      if (status) status.textContent = status.dataset.copied;
+      share.dataset.copied = "1";
+    } catch (error) { /* the reader closed the share sheet */ }
+  });
+
   document.addEventListener("click", (event) => {
     const button = event.target.closest(".embed__load");
     const card = button && button.closest("[data-embed-src]");

@@ -183,3 +183,22 @@ def test_a_long_match_opens_on_its_newest_entries_and_reaches_any_older_one(
     assert f'id="entry-{oldest.pk}"' in html and "Voce numero 599" in html
     # from the first minute, or key events only, everything is there
     assert client.get(url, {"order": "oldest"}).content.decode().count('class="entry ') == 603
+
+
+def test_a_match_has_a_score_card_for_link_previews(client, demo_match):
+    import io
+
+    from PIL import Image
+
+    page = client.get(reverse("match-detail", args=[demo_match.pk])).content.decode()
+    card_url = reverse("match-card-image", args=[demo_match.pk])
+    assert f'property="og:image" content="http://testserver{card_url}"' in page
+    assert 'content="summary_large_image"' in page
+    response = client.get(card_url)
+    assert response["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(response.content)).size == (1200, 630)
+    assert client.get(card_url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    # every section of the report one tap away, and the match to share
+    for anchor in ("#blog-title", "#lineups", "#facts", "#standings-title"):
+        assert f'href="{anchor}"' in page
+    assert "data-share-page" in page

@@ -50,3 +50,28 @@ def test_score_and_latest_entry_open_the_page(browser, server, screen):
     expect(pitch).to_be_visible()
     context.close()
     assert blocked == []
+
+
+def test_every_section_of_a_report_is_one_tap_away_on_a_phone_and_it_can_be_shared(
+    browser, server, demo_match
+):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="it-IT")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    page = context.new_page()
+    blocked = csp_violations(page)
+    page.goto(f"{server.url}/matches/{demo_match.pk}/")
+    for name, section in (
+        ("Formazioni", "#lineups"),
+        ("Tabellino", "#facts"),
+        ("Classifica", "#standings-title"),
+        ("Cronaca", "#blog-title"),
+    ):
+        page.locator(".jump-links").get_by_role("link", name=name, exact=True).tap()
+        expect(page.locator(section)).to_be_in_viewport()
+    share = page.locator(".jump-links__share")
+    expect(share).to_be_visible()
+    share.tap()
+    shared = page.evaluate("navigator.share ? 'sheet' : navigator.clipboard.readText()")
+    assert shared == "sheet" or shared == f"{server.url}/matches/{demo_match.pk}/"
+    context.close()
+    assert blocked == []
