@@ -233,6 +233,7 @@ def test_typed_text_comes_back_after_a_reload(desk_and_fan):
     expect(desk.locator("#id_text")).to_have_value("Formazioni ufficiali in arrivo, restate con noi")
     expect(desk.locator("#desk-messages")).to_contain_text("Testo recuperato")
     assert not Entry.objects.filter(match=match).exists()  # recovered, not published
+    desk.locator("#id_text").focus()
     send(desk, "Control+Enter")
     expect(fan.locator("#feed article").first).to_contain_text("Formazioni ufficiali in arrivo")
     desk.reload()  # once published, nothing comes back
@@ -242,7 +243,7 @@ def test_typed_text_comes_back_after_a_reload(desk_and_fan):
 def test_text_typed_while_a_publish_is_on_its_way_stays_in_the_composer(desk_and_fan):
     match, desk, fan = desk_and_fan
     held = []
-    desk.route(re.compile(r"/admin/desk/\d+/publish/$"), held.append)
+    desk.route(re.compile(r"/admin/desk/\d+/publish/$"), lambda route: held.append(route))
     text = desk.locator("#id_text")
     text.press_sequentially("Primo tempo vivace")
     text.press("Control+Enter")

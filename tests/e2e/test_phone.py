@@ -55,7 +55,9 @@ def test_score_and_latest_entry_open_the_page(browser, server, screen):
 def test_every_section_of_a_report_is_one_tap_away_on_a_phone_and_it_can_be_shared(
     browser, server, demo_match
 ):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="it-IT")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="it-IT"
+    )
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
     page = context.new_page()
     blocked = csp_violations(page)
