@@ -280,6 +280,7 @@ class Update(models.Model):
         # the editors' queue changed (a proposal came, went or was scheduled): to fans, the scoreboard as it
         # is (nothing of the proposal); the editors' desks, which follow the same socket, read their queue
         QUEUE = "queue", _("Coda della redazione")
+        STATS = "stats", _("Statistiche")  # a shot, a corner, a foul, an offside, the possession
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="updates")
     seq = models.PositiveIntegerField()
@@ -381,3 +382,41 @@ class Picture(models.Model):
     @property
     def srcset(self) -> str:
         return ", ".join(f"{self._url(w)} {w}w" for w in sorted(int(w) for w in self.variants))
+
+
+class Stat(models.Model):
+    """What the desk logs for the match's numbers, apart from the blog: a shot (where from, how it ended), a
+    corner, a foul, an offside, or who has the ball from now on (possession). Team statistics and the shot
+    map are derived from these and the entries (commentary.domain.stats); nothing is typed as a total."""
+
+    class Kind(models.TextChoices):
+        SHOT_ON = "shot_on", _("Tiro in porta")
+        SHOT_OFF = "shot_off", _("Tiro fuori")
+        SHOT_BLOCKED = "shot_blocked", _("Tiro respinto")
+        SHOT_GOAL = "shot_goal", _("Gol (posizione del tiro)")
+        CORNER = "corner", _("Calcio d'angolo")
+        FOUL = "foul", _("Fallo")
+        OFFSIDE = "offside", _("Fuorigioco")
+        POSSESSION = "possession", _("Possesso palla")
+
+    SHOTS = (Kind.SHOT_ON, Kind.SHOT_OFF, Kind.SHOT_BLOCKED, Kind.SHOT_GOAL)
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="stats")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # where a shot was taken from: 0–100 along the pitch towards the goal it aims at, 0–100 across it
+    x = models.PositiveSmallIntegerField(null=True, blank=True)
+    y = models.PositiveSmallIntegerField(null=True, blank=True)
+    entry = models.ForeignKey(Entry, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["match", "pk"]
+        verbose_name = _("dato statistico")
+        verbose_name_plural = _("dati statistici")
+
+    def __str__(self):
+        return self.get_kind_display()

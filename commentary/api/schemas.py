@@ -311,6 +311,30 @@ def _per_side(match: MatchModel, attribute: str) -> dict:
     return {key: getattr(side, attribute) for key, side in match.api_facts.sides.items()}
 
 
+class TeamStats(Schema):
+    shots: int = Field(description="Shots logged by the desk, and the goals.")
+    on_target: int
+    blocked: int
+    saves: int = Field(description="The other side's shots on target that were not goals.")
+    corners: int
+    fouls: int
+    offsides: int
+    yellow: int
+    red: int
+    possession: int | None = Field(
+        description="Percent of the playing time with the ball; null if not logged."
+    )
+
+
+class Stats(Schema):
+    home: TeamStats
+    away: TeamStats
+    shots: list[dict] = Field(
+        description='The shot map: {"team", "kind", "x", "y", "entry"}, x towards the goal aimed at (0–100), '
+        "y across the pitch (0–100), entry: the goal's entry id for a goal."
+    )
+
+
 class MatchDetail(Match):
     """Scorers, bookings and substitutions are folded from the entries, in publication order; goals and
     cards overturned by the VAR are left out."""
@@ -324,6 +348,16 @@ class MatchDetail(Match):
     bookings: Bookings
     substitutions: Substitutions
     shootout: Shootout = Field(description="Each side's kicks in the order taken (empty without one).")
+    stats: Stats = Field(description="Team statistics derived from what the desk logged (docs/PROTOCOL.md).")
+
+    @staticmethod
+    def resolve_stats(match: MatchModel) -> dict:
+        numbers = match.api_stats
+        shots = [
+            {"team": s.team_id, "kind": s.kind, "x": s.x, "y": s.y, "entry": s.entry_id}
+            for s in numbers.shots
+        ]
+        return {"home": vars(numbers.home), "away": vars(numbers.away), "shots": shots}
 
     @staticmethod
     def resolve_formations(match: MatchModel) -> dict:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Router
 
 from commentary.domain.selectors import key_entries, last_seq, last_seq_annotation, lineups, match_facts
+from commentary.domain.stats import match_stats
 from commentary.models import Entry, Update
 from matches.models import Competition, Match
 from matches.standings import standings_table
@@ -110,6 +111,7 @@ def match_detail(request: HttpRequest, id: Path[MatchId]):
     match.api_last_seq = last_seq(match=match)
     match.api_facts = match_facts(match=match, entries=key_entries(match=match))
     match.api_lineups = lineups(match=match)
+    match.api_stats = match_stats(match=match)
     return match
 
 

@@ -22,7 +22,8 @@ from commentary.domain.permissions import can, requires
 from commentary.domain.pictures import picture_discard, picture_upload
 from commentary.domain.rendering import scoreboard_context
 from commentary.domain.selectors import feed_entries, last_seq, pitch
-from commentary.models import CLOCK_KINDS, Entry
+from commentary.domain.stats import match_stats
+from commentary.models import CLOCK_KINDS, Entry, Stat
 from matches.models import Match, Player
 from matches.tabellino.resolve import missing_players, tabellino_resolve
 
@@ -107,6 +108,20 @@ def desk(request, pk: int):
         "form": _composer_form(match, players=players, state=state["pitch"]),
         "live": True,
         "drafts": _drafts(request, match),
+        "stats": match_stats(match=match),
+        "stat_sides": [("home", match.home_team), ("away", match.away_team)],
+        "stat_buttons": [
+            (Stat.Kind.CORNER, _("Angolo")),
+            (Stat.Kind.FOUL, _("Fallo")),
+            (Stat.Kind.OFFSIDE, _("Fuorigioco")),
+            (Stat.Kind.POSSESSION, _("Ha la palla")),
+        ],
+        "shot_buttons": [
+            (Stat.Kind.SHOT_ON, _("In porta")),
+            (Stat.Kind.SHOT_OFF, _("Fuori")),
+            (Stat.Kind.SHOT_BLOCKED, _("Respinto")),
+            (Stat.Kind.SHOT_GOAL, _("Gol")),
+        ],
         **_roles(request),
     }
     return render(request, TEMPLATE, context)
@@ -279,6 +294,38 @@ def draft_discard(request, pk: int):
 def _drafts_answer(request, match: Match, text: str) -> HttpResponse:
     context = {"match": match, "drafts": _drafts(request, match), "note": text, **_roles(request)}
     return render(request, f"{TEMPLATE}#drafts", context)
+
+
+@require_POST
+@requires("publish")
+def desk_stat(request, pk: int):
+    """A shot, a corner, a foul, an offside, or who has the ball: the match's numbers move live."""
+    match = _match(pk)
+    side = request.POST.get("team")
+    team = {"home": match.home_team, "away": match.away_team}.get(side)
+    kind = request.POST.get("kind", "")
+
+    def number(name):
+        value = request.POST.get(name, "")
+        return int(value) if value.isdigit() and len(value) < 4 else None
+
+    try:
+        stat = services.stat_log(
+            match=match, team=team, kind=kind, x=number("x"), y=number("y"), user=request.user
+        )
+    except ValidationError as error:
+        return _message(request, " ".join(error.messages))
+    text = _("Registrato: %(what)s · %(team)s") % {"what": stat.get_kind_display(), "team": team.short_name}
+    return _message(request, text, level="success")
+
+
+@require_POST
+@requires("publish")
+def desk_stat_undo(request, pk: int):
+    undone = services.stat_undo(match=_match(pk), user=request.user)
+    if undone is None:
+        return _message(request, _("Non c'è niente da annullare."))
+    return _message(request, _("Annullato: %(what)s.") % {"what": undone.get_kind_display()}, level="success")
 
 
 @require_GET

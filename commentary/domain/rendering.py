@@ -27,6 +27,7 @@ from .selectors import (
     pinned_entry,
     round_blog,
 )
+from .stats import match_stats
 
 FRAMES = "commentary/feed.html"
 TICKER_FRAMES = "commentary/ticker.html"
@@ -97,6 +98,7 @@ def _player_marks(facts: MatchFacts) -> dict[int, list[dict]]:
 
 
 SHEET = "commentary/sheet.html"
+STATS = "commentary/stats.html"
 # The feed's partial each kind of update renders (docs/PROTOCOL.md)
 FEED_PARTIAL = {
     Update.Action.PUBLISH: "publish",
@@ -148,6 +150,8 @@ def render_update(
         )
     if sheet:
         parts.append((f"{SHEET}#frame-sheet", {**sheet_context(match=match, entries=keys), "seq": seq}))
+    if action == Update.Action.STATS or (board and action != Update.Action.QUEUE):
+        parts.append((f"{STATS}#frame-stats", {**context, "stats": match_stats(match=match)}))
     moved = board if moved is None else moved or action in (Update.Action.STATUS, Update.Action.MATCH)
     table = live_table_context(match=match, seq=seq) if moved and match.has_live_table else None
     if table is not None:

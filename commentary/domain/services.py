@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commentary.live.doorbell import announce
-from commentary.models import CLOCK_KINDS, Entry, Picture, Update
+from commentary.models import CLOCK_KINDS, Entry, Picture, Stat, Update
 from matches.models import Match
 from matches.services import players_add, tabellino_apply
 from matches.tabellino.parse import Tabellino
@@ -655,3 +655,63 @@ def drafts_catch_up() -> int:
     for entry_pk in due.values_list("pk", flat=True):
         _enqueue_publish(entry_pk, None, timezone.now())
     return due.count()
+
+
+# ---- the match's numbers: what the desk logs apart from the blog (commentary.domain.stats)
+
+
+def stat_log(*, match: Match, team, kind: str, x: int | None = None, y: int | None = None, user=None) -> Stat:
+    """Log a shot (with where it was taken from), a corner, a foul, an offside, or who has the ball from now
+    on; fans' statistics and shot map follow live. A goal's shot is placed on the map beside its entry."""
+    errors = {}
+    if kind not in Stat.Kind.values:
+        errors["kind"] = _("Dato sconosciuto.")
+    if team is None or team.pk not in (match.home_team_id, match.away_team_id):
+        errors["team"] = _("La squadra non gioca questa partita.")
+    if kind in Stat.SHOTS and not (x is not None and y is not None and 0 <= x <= 100 and 0 <= y <= 100):
+        errors["x"] = _("Tocca il campo dove è partito il tiro.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        match = _lock(match)
+        if match.status == Match.Status.SCHEDULED:
+            raise ValidationError(_("La partita non è ancora cominciata."))
+        goal = None
+        if kind == Stat.Kind.SHOT_GOAL:  # the team's latest goal not yet placed
+            placed = Stat.objects.filter(match=match, kind=kind).values("entry_id")
+            goal = (
+                match.entries.filter(kind__in=Entry.GOAL_KINDS, team=team, overturned=False)
+                .exclude(pk__in=placed)
+                .order_by("-pk")
+                .first()
+            )
+            if goal is None:
+                raise ValidationError({"kind": _("Nessun gol di questa squadra da collocare sul campo.")})
+        stat = Stat.objects.create(
+            match=match,
+            team=team,
+            kind=kind,
+            x=x if kind in Stat.SHOTS else None,
+            y=y if kind in Stat.SHOTS else None,
+            entry=goal,
+            created_at=timezone.now(),
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        _append_update(
+            match=match, action=Update.Action.STATS, entry=None, scoreboard=False, moved=False, user=user
+        )
+    return stat
+
+
+def stat_undo(*, match: Match, user=None) -> Stat | None:
+    """Take back the last thing logged for the numbers (a mistaken tap)."""
+    with transaction.atomic():
+        match = _lock(match)
+        last = Stat.objects.filter(match=match).order_by("-pk").first()
+        if last is None:
+            return None
+        last.delete()
+        _append_update(
+            match=match, action=Update.Action.STATS, entry=None, scoreboard=False, moved=False, user=user
+        )
+    return last

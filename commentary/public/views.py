@@ -13,6 +13,7 @@ from commentary.domain.presenters import scorers_line
 from commentary.domain.rendering import live_table_context, scoreboard_context, sheet_context
 from commentary.domain.report import json_ld
 from commentary.domain.selectors import feed_entries, last_seq, last_seq_annotation, scores_then
+from commentary.domain.stats import match_stats
 from commentary.models import Update
 from commentary.public.rounds import followed
 from matches.models import Match
@@ -121,6 +122,7 @@ def match_detail(request, pk: int):
         page_url=page_url,
         json_ld=json_ld(match=match, facts=facts, entries=entries, page_url=page_url, summary=headline),
         standings=_standings_after(match) if match.status == Match.Status.FINISHED else None,
+        stats=match_stats(match=match, entries=entries),
         **(_live_table(match) if match.is_live and match.has_live_table else {}),
     )
     response = render(request, "commentary/match_detail.html", context)

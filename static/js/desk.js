@@ -119,6 +119,24 @@
     if (event.detail.target?.id === "composer") typedText = composer().elements.text.value;
   });
 
+  // A shot's position: the tap on the desk's pitch (the home side attacks to the right), as 0–100 towards the
+  // goal the chosen side attacks and 0–100 across
+  desk.addEventListener("click", (event) => {
+    const pitch = event.target.closest("[data-shot-pitch]");
+    if (!pitch) return;
+    const form = pitch.closest("form");
+    const point = pitch.createSVGPoint();
+    point.x = event.clientX; point.y = event.clientY;
+    const at = point.matrixTransform(pitch.getScreenCTM().inverse());
+    const x = Math.max(0, Math.min(100, Math.round(at.x)));
+    const y = Math.max(0, Math.min(100, Math.round((at.y / 64) * 100)));
+    const home = form.elements.team.value === "home";
+    form.elements.x.value = String(home ? x : 100 - x);
+    form.elements.y.value = String(y);
+    const mark = pitch.querySelector("[data-shot-mark]");
+    mark.setAttribute("cx", String(x)); mark.setAttribute("cy", String(at.y)); mark.setAttribute("visibility", "visible");
+  });
+
   // One more photo: a copy of the photo's fields, empty, with ids of its own
   desk.addEventListener("click", (event) => {
     const add = event.target.closest("[data-add-photo]");

@@ -387,7 +387,7 @@ def busy_match(request, match):
     ("name", "params", "queries"),
     [
         ("api:match-list", {}, 2),
-        ("api:match-detail", {}, 4),
+        ("api:match-detail", {}, 6),  # with the statistics: what the desk logged, the whistles and events
         ("api:match-entries", {}, 5),  # the match, the number, the updates, the entries, their pictures
         ("api:match-entries", {"since": 2}, 4),
     ],

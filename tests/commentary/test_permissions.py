@@ -49,6 +49,7 @@ def scene(db):
     )
     match.deleted = publish(match=match, text="Tolta per sbaglio")
     services.entry_delete(entry=match.deleted)
+    services.stat_log(match=match, team=match.home_team, kind="corner")
     match.proposal = services.draft_save(
         match=match, draft=EntryDraft(text="Una proposta"), author=None, propose=True
     )
@@ -78,6 +79,9 @@ DESK = [
      {"kind": "commentary", "added_minute": 0, "text": "Da approvare"}, "draft"),
     ("drafts", "get", lambda m, g: reverse("desk-drafts", args=[m.pk]), {}, "desk"),
     ("approve", "post", lambda m, g: reverse("desk-draft-publish", args=[m.proposal.pk]), {}, "publish"),
+    ("stat", "post", lambda m, g: reverse("desk-stat", args=[m.pk]), {"team": "away", "kind": "foul"},
+     "publish"),
+    ("stat undo", "post", lambda m, g: reverse("desk-stat-undo", args=[m.pk]), {}, "publish"),
     ("pin", "post", lambda m, g: reverse("desk-entry-pin", args=[g.pk]), {}, "pin"),
     ("overturn", "post", lambda m, g: reverse("desk-entry-overturn", args=[g.pk]), {}, "overturn"),
 ]  # fmt: skip
@@ -86,7 +90,13 @@ DESK = [
 def state(match):
     match.refresh_from_db()
     drafts = Entry.with_deleted.filter(match=match).exclude(status="published").count()
-    return Update.objects.filter(match=match).count(), match.summary, match.status, drafts
+    return (
+        Update.objects.filter(match=match).count(),
+        match.summary,
+        match.status,
+        drafts,
+        match.stats.count(),
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
