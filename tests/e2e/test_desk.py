@@ -345,3 +345,20 @@ def test_a_contributor_proposes_the_editor_approves_and_the_fan_sees_it(desk_and
     expect(fan.locator("#feed article").first).to_contain_text("leggenda rossonera")
     expect(contributor.locator("#desk-drafts")).not_to_contain_text("leggenda rossonera", timeout=10_000)
     context.close()
+
+
+def test_the_desk_logs_shots_and_corners_and_the_fans_numbers_move(desk_and_fan):
+    match, desk, fan = desk_and_fan
+    publish(match=match, kind=Entry.Kind.KICK_OFF)
+    desk.reload()
+    numbers = desk.locator(".desk-numbers")
+    home_buttons = numbers.get_by_role("group", name=match.home_team.short_name)
+    with desk.expect_response(re.compile(r"/stats/$")):
+        home_buttons.get_by_role("button", name="Angolo").click()
+    corners = fan.locator("#stats tr", has_text="Calci d'angolo")
+    expect(corners.locator("td").first).to_have_text("1")
+    numbers.locator("[data-shot-pitch]").click(position={"x": 300, "y": 60})
+    with desk.expect_response(re.compile(r"/stats/$")):
+        numbers.get_by_role("button", name="In porta").click()
+    expect(fan.locator("#stats tr", has_text="Tiri in porta").locator("td").first).to_have_text("1")
+    expect(fan.locator("#stats .shot-map__shot")).to_have_count(1)
