@@ -281,6 +281,8 @@ class Update(models.Model):
         # is (nothing of the proposal); the editors' desks, which follow the same socket, read their queue
         QUEUE = "queue", _("Coda della redazione")
         STATS = "stats", _("Statistiche")  # a shot, a corner, a foul, an offside, the possession
+        RATINGS = "ratings", _("Pagelle")  # the editor's marks
+        VOTES = "votes", _("Voti dei lettori")  # the readers' averages moved (one update for many votes)
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="updates")
     seq = models.PositiveIntegerField()
@@ -420,3 +422,56 @@ class Stat(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+class Mark(models.Model):
+    """The editor's pagella: a mark (4–10, in half points) and a line of judgement for a player who played."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="marks")
+    player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="+")
+    mark = models.DecimalField(_("voto"), max_digits=3, decimal_places=1)
+    judgement = models.CharField(_("giudizio"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("pagella")
+        verbose_name_plural = _("pagelle")
+        constraints = [models.UniqueConstraint(fields=["match", "player"], name="one_mark_per_player")]
+
+    def __str__(self):
+        return f"{self.player} {self.mark}"
+
+
+class Vote(models.Model):
+    """A reader's mark for a player: one per player per browser (`voter`: a digest of the browser's token),
+    bounded per address (`address`: a digest of it) in time; no account."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="votes")
+    player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="+")
+    mark = models.DecimalField(max_digits=3, decimal_places=1)
+    voter = models.CharField(max_length=64)
+    address = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("voto dei lettori")
+        verbose_name_plural = _("voti dei lettori")
+        constraints = [
+            models.UniqueConstraint(fields=["match", "player", "voter"], name="one_vote_per_browser")
+        ]
+        indexes = [models.Index(fields=["address", "created_at"])]
+
+    def __str__(self):
+        return f"{self.player} {self.mark}"
+
+
+class PendingRefresh(models.Model):
+    """A match whose readers' averages changed and whose refresh is queued: at most one at a time, so a
+    thousand votes make one update every few seconds, not a thousand (commentary.tasks.ratings_refresh)."""
+
+    match = models.OneToOneField(Match, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return str(self.match_id)

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from commentary.domain import services
-from commentary.models import Entry
+from commentary.models import Entry, Mark
 from matches.models import Competition
 from tests.conftest import make_match, make_round, play_to, publish, shirt
 
@@ -56,6 +56,8 @@ def test_every_kind_of_page_is_valid_html(client, demo_match, editor, tmp_path):
     need(VNU_JAR.exists(), f"{VNU_JAR.relative_to(ROOT)} is missing (run `npm ci` or `make test`)")
 
     report = demo_match
+    starter = report.lineup.filter(role="starter").first().player
+    Mark.objects.create(match=report, player=starter, mark=7, judgement="Decisivo nel primo tempo")
     call_command("import_football_json", SEASON_FILE, stdout=io.StringIO())
     season = Competition.objects.get(pk=report.competition_id)
     live = make_match()

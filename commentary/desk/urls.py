@@ -12,6 +12,7 @@ urlpatterns = [
     path("<id:pk>/drafts/", views.desk_drafts, name="desk-drafts"),
     path("<id:pk>/stats/", views.desk_stat, name="desk-stat"),
     path("<id:pk>/stats/undo/", views.desk_stat_undo, name="desk-stat-undo"),
+    path("<id:pk>/marks/", views.desk_marks, name="desk-marks"),
     path("drafts/<id:pk>/publish/", views.draft_publish, name="desk-draft-publish"),
     path("drafts/<id:pk>/propose/", views.draft_propose, name="desk-draft-propose"),
     path("drafts/<id:pk>/schedule/", views.draft_schedule, name="desk-draft-schedule"),

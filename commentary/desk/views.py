@@ -20,6 +20,7 @@ from commentary.domain.drafts import EntryDraft
 from commentary.domain.markup import text_source
 from commentary.domain.permissions import can, requires
 from commentary.domain.pictures import picture_discard, picture_upload
+from commentary.domain.ratings import MARKS, marks_publish, who_played
 from commentary.domain.rendering import scoreboard_context
 from commentary.domain.selectors import feed_entries, last_seq, pitch
 from commentary.domain.stats import match_stats
@@ -109,6 +110,8 @@ def desk(request, pk: int):
         "live": True,
         "drafts": _drafts(request, match),
         "stats": match_stats(match=match),
+        "mark_rows": _mark_rows(match) if match.status == Match.Status.FINISHED else [],
+        "marks_scale": MARKS,
         "stat_sides": [("home", match.home_team), ("away", match.away_team)],
         "stat_buttons": [
             (Stat.Kind.CORNER, _("Angolo")),
@@ -210,6 +213,11 @@ def desk_draft(request, pk: int, propose: bool = False):
     response = render(request, f"{TEMPLATE}#composer", context)
     response["HX-Trigger"] = "drafts-changed"
     return response
+
+
+def _mark_rows(match: Match) -> list[tuple]:
+    given = {m.player_id: m for m in match.marks.all()}
+    return [(player, given.get(player.pk)) for player in who_played(match)]
 
 
 def _roles(request) -> dict:
@@ -317,6 +325,27 @@ def desk_stat(request, pk: int):
         return _message(request, " ".join(error.messages))
     text = _("Registrato: %(what)s · %(team)s") % {"what": stat.get_kind_display(), "team": team.short_name}
     return _message(request, text, level="success")
+
+
+@require_POST
+@requires("publish")
+def desk_marks(request, pk: int):
+    """The editor's pagelle: a mark (and a line) for each player who played; all published at once."""
+    match = _match(pk)
+    marks = {}
+    for player in who_played(match):
+        mark = request.POST.get(f"mark-{player.pk}", "")
+        if mark:
+            marks[player.pk] = (mark, request.POST.get(f"judgement-{player.pk}", ""))
+    if not marks:
+        return _message(request, _("Dai almeno un voto."))
+    try:
+        marks_publish(match=match, marks=marks, editor=request.user)
+    except ValidationError as error:
+        return _message(request, " ".join(error.messages))
+    return _message(
+        request, _("Pagelle pubblicate: %(count)d voti.") % {"count": len(marks)}, level="success"
+    )
 
 
 @require_POST

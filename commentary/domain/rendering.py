@@ -16,6 +16,7 @@ from commentary.models import TICKER, Entry, Update
 from matches.models import Match
 from matches.standings import live_table
 
+from .ratings import MARKS, ratings
 from .report import place_players, timeline
 from .selectors import (
     MatchFacts,
@@ -99,6 +100,7 @@ def _player_marks(facts: MatchFacts) -> dict[int, list[dict]]:
 
 SHEET = "commentary/sheet.html"
 STATS = "commentary/stats.html"
+RATINGS = "commentary/ratings.html"
 # The feed's partial each kind of update renders (docs/PROTOCOL.md)
 FEED_PARTIAL = {
     Update.Action.PUBLISH: "publish",
@@ -150,6 +152,11 @@ def render_update(
         )
     if sheet:
         parts.append((f"{SHEET}#frame-sheet", {**sheet_context(match=match, entries=keys), "seq": seq}))
+    if action in (Update.Action.RATINGS, Update.Action.VOTES):
+        partial = "frame-ratings" if action == Update.Action.RATINGS else "frame-votes"
+        parts.append(
+            (f"{RATINGS}#{partial}", {**context, "ratings": ratings(match=match), "marks_scale": MARKS})
+        )
     if action == Update.Action.STATS or (board and action != Update.Action.QUEUE):
         parts.append((f"{STATS}#frame-stats", {**context, "stats": match_stats(match=match)}))
     moved = board if moved is None else moved or action in (Update.Action.STATUS, Update.Action.MATCH)

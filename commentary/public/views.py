@@ -1,4 +1,8 @@
+import secrets
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
@@ -7,16 +11,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import condition
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import condition, require_POST
 
 from commentary.domain.presenters import scorers_line
+from commentary.domain.ratings import MARKS, VoteRefused, ratings, vote_cast
 from commentary.domain.rendering import live_table_context, scoreboard_context, sheet_context
 from commentary.domain.report import json_ld
 from commentary.domain.selectors import feed_entries, last_seq, last_seq_annotation, scores_then
 from commentary.domain.stats import match_stats
 from commentary.models import Update
 from commentary.public.rounds import followed
-from matches.models import Match
+from matches.models import Match, Player
 from matches.presenters import result_line
 from matches.standings import standings_table
 
@@ -123,6 +129,7 @@ def match_detail(request, pk: int):
         json_ld=json_ld(match=match, facts=facts, entries=entries, page_url=page_url, summary=headline),
         standings=_standings_after(match) if match.status == Match.Status.FINISHED else None,
         stats=match_stats(match=match, entries=entries),
+        **(_pagelle(match) if match.status == Match.Status.FINISHED else {}),
         **(_live_table(match) if match.is_live and match.has_live_table else {}),
     )
     response = render(request, "commentary/match_detail.html", context)
@@ -145,6 +152,55 @@ def _description(match: Match, facts) -> str:
     if match.is_live:
         parts.insert(0, _("In diretta"))
     return " · ".join(parts)
+
+
+def _pagelle(match: Match) -> dict:
+    rows = ratings(match=match)
+    return {"ratings": rows, "marks": MARKS} if any(row.mark for row in rows) else {}
+
+
+VOTER_COOKIE = "diretta_voter"
+
+
+@csrf_exempt  # no token on a cached public page: the origin is checked instead, and a vote is bounded
+@require_POST
+def vote(request, pk: int, player_pk: int):
+    """A reader's mark for a player (commentary.domain.ratings): the answer replaces the vote's form."""
+    match = get_object_or_404(Match, pk=pk)
+    player = get_object_or_404(Player, pk=player_pk)
+    if not _same_origin(request):
+        return HttpResponse(
+            _("Voto rifiutato: arriva da un altro sito."), status=403, content_type="text/plain"
+        )
+    token = request.COOKIES.get(VOTER_COOKIE) or secrets.token_hex(16)
+    refused, status = False, 200
+    try:
+        cast = vote_cast(
+            match=match, player=player, mark=request.POST.get("mark"), voter=token, address=_address(request)
+        )
+        text = _("Grazie: hai dato %(mark)s a %(player)s.") % {"mark": f"{cast.mark:g}", "player": player}
+    except VoteRefused as error:
+        text, refused, status = error.messages[0], True, error.status
+    except ValidationError as error:
+        text, refused, status = error.messages[0], True, 400
+    response = render(
+        request, "commentary/ratings.html#voted", {"text": text, "refused": refused}, status=status
+    )
+    response.set_cookie(
+        VOTER_COOKIE, token, max_age=365 * 86400, httponly=True, samesite="Lax", secure=request.is_secure()
+    )
+    return response
+
+
+def _same_origin(request) -> bool:
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+    return origin == f"{request.scheme}://{request.get_host()}"
+
+
+def _address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def _live_table(match: Match) -> dict:

@@ -33,6 +33,14 @@
     } catch (error) { /* the reader closed the share sheet */ }
   });
 
+  // A refused vote (already voted, too many, out of range) is an answer to show, not a failure
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.elt.closest?.("[data-vote]") && event.detail.xhr.status >= 400 && event.detail.xhr.status < 500) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   document.addEventListener("click", (event) => {
     const button = event.target.closest(".embed__load");
     const card = button && button.closest("[data-embed-src]");
