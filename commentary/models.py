@@ -475,3 +475,28 @@ class PendingRefresh(models.Model):
 
     def __str__(self):
         return str(self.match_id)
+
+
+class ReaderMessage(models.Model):
+    """A reader's message or question to the desk: never published by itself; an editor may quote it."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("Da leggere")
+        QUOTED = "quoted", _("Citato")
+        DISMISSED = "dismissed", _("Scartato")
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="reader_messages")
+    name = models.CharField(_("nome"), max_length=60, blank=True)
+    text = models.CharField(_("messaggio"), max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    address = models.CharField(max_length=64)  # a digest, for the rate limit
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("messaggio dei lettori")
+        verbose_name_plural = _("messaggi dei lettori")
+        indexes = [models.Index(fields=["address", "created_at"])]
+
+    def __str__(self):
+        return self.text[:60]

@@ -18,13 +18,14 @@ from django.views.decorators.http import require_GET, require_POST
 from commentary.domain import rules, services
 from commentary.domain.drafts import EntryDraft
 from commentary.domain.markup import text_source
+from commentary.domain.messages import message_dismiss, message_quote
 from commentary.domain.permissions import can, requires
 from commentary.domain.pictures import picture_discard, picture_upload
 from commentary.domain.ratings import MARKS, marks_publish, who_played
 from commentary.domain.rendering import scoreboard_context
 from commentary.domain.selectors import feed_entries, last_seq, pitch
 from commentary.domain.stats import match_stats
-from commentary.models import CLOCK_KINDS, Entry, Stat
+from commentary.models import CLOCK_KINDS, Entry, ReaderMessage, Stat
 from matches.models import Match, Player
 from matches.tabellino.resolve import missing_players, tabellino_resolve
 
@@ -111,6 +112,7 @@ def desk(request, pk: int):
         "drafts": _drafts(request, match),
         "stats": match_stats(match=match),
         "mark_rows": _mark_rows(match) if match.status == Match.Status.FINISHED else [],
+        "letters": _letters(match),
         "marks_scale": MARKS,
         "stat_sides": [("home", match.home_team), ("away", match.away_team)],
         "stat_buttons": [
@@ -345,6 +347,40 @@ def desk_marks(request, pk: int):
         return _message(request, " ".join(error.messages))
     return _message(
         request, _("Pagelle pubblicate: %(count)d voti.") % {"count": len(marks)}, level="success"
+    )
+
+
+@require_GET
+@requires("publish")
+def desk_letters(request, pk: int):
+    match = _match(pk)
+    return render(request, f"{TEMPLATE}#letters", {"match": match, "letters": _letters(match)})
+
+
+def _letters(match: Match) -> list:
+    return list(match.reader_messages.filter(status=ReaderMessage.Status.NEW).order_by("pk")[:50])
+
+
+@require_POST
+@requires("publish")
+def letter_quote(request, pk: int):
+    message = get_object_or_404(ReaderMessage.objects.select_related("match"), pk=pk)
+    note = _("Citato nella cronaca.")
+    try:
+        message_quote(message=message, editor=request.user)
+    except ValidationError as error:
+        note = error.messages[0]
+    context = {"match": message.match, "letters": _letters(message.match), "note": note}
+    return render(request, f"{TEMPLATE}#letters", context)
+
+
+@require_POST
+@requires("publish")
+def letter_dismiss(request, pk: int):
+    message = get_object_or_404(ReaderMessage.objects.select_related("match"), pk=pk)
+    message_dismiss(message=message)
+    return render(
+        request, f"{TEMPLATE}#letters", {"match": message.match, "letters": _letters(message.match)}
     )
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_POST
 
+from commentary.domain.messages import message_send
 from commentary.domain.presenters import scorers_line
 from commentary.domain.ratings import MARKS, VoteRefused, ratings, vote_cast
 from commentary.domain.rendering import live_table_context, scoreboard_context, sheet_context
@@ -190,6 +191,29 @@ def vote(request, pk: int, player_pk: int):
         VOTER_COOKIE, token, max_age=365 * 86400, httponly=True, samesite="Lax", secure=request.is_secure()
     )
     return response
+
+
+@csrf_exempt  # as the votes: the origin is checked, and messages are bounded per address
+@require_POST
+def reader_message(request, pk: int):
+    """A reader writes to the desk (commentary.domain.messages): the answer replaces the form."""
+    match = get_object_or_404(Match, pk=pk)
+    if not _same_origin(request):
+        refusal = _("Messaggio rifiutato: arriva da un altro sito.")
+        return HttpResponse(refusal, status=403, content_type="text/plain")
+    try:
+        message_send(
+            match=match,
+            name=request.POST.get("name", ""),
+            text=request.POST.get("text", ""),
+            honeypot=request.POST.get("website", ""),
+            address=_address(request),
+        )
+    except VoteRefused as error:
+        context = {"text": error.messages[0], "refused": True}
+        return render(request, "commentary/ratings.html#voted", context, status=error.status)
+    context = {"text": _("Grazie: la redazione leggerà il tuo messaggio."), "refused": False}
+    return render(request, "commentary/ratings.html#voted", context)
 
 
 def _same_origin(request) -> bool:

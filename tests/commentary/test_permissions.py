@@ -8,7 +8,7 @@ from django.urls import reverse
 from commentary.domain import services
 from commentary.domain.drafts import EntryDraft
 from commentary.domain.permissions import ACTIONS
-from commentary.models import Entry, Update
+from commentary.models import Entry, ReaderMessage, Update
 from tests.conftest import make_match, player, publish
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,7 @@ def scene(db):
     match.deleted = publish(match=match, text="Tolta per sbaglio")
     services.entry_delete(entry=match.deleted)
     services.stat_log(match=match, team=match.home_team, kind="corner")
+    match.letter = ReaderMessage.objects.create(match=match, text="Forza!", address="x")
     match.proposal = services.draft_save(
         match=match, draft=EntryDraft(text="Una proposta"), author=None, propose=True
     )
@@ -82,6 +83,9 @@ DESK = [
     ("stat", "post", lambda m, g: reverse("desk-stat", args=[m.pk]), {"team": "away", "kind": "foul"},
      "publish"),
     ("stat undo", "post", lambda m, g: reverse("desk-stat-undo", args=[m.pk]), {}, "publish"),
+    ("letters", "get", lambda m, g: reverse("desk-letters", args=[m.pk]), {}, "publish"),
+    ("quote", "post", lambda m, g: reverse("desk-letter-quote", args=[m.letter.pk]), {}, "publish"),
+    ("dismiss", "post", lambda m, g: reverse("desk-letter-dismiss", args=[m.letter.pk]), {}, "publish"),
     ("pin", "post", lambda m, g: reverse("desk-entry-pin", args=[g.pk]), {}, "pin"),
     ("overturn", "post", lambda m, g: reverse("desk-entry-overturn", args=[g.pk]), {}, "overturn"),
 ]  # fmt: skip
@@ -96,6 +100,7 @@ def state(match):
         match.status,
         drafts,
         match.stats.count(),
+        match.reader_messages.filter(status="new").count(),
     )
 
 
