@@ -44,6 +44,7 @@ class Entry(models.Model):
         PENALTIES = "penalties", _("Rigori")
         FULL_TIME = "full_time", _("Fischio finale")
         STOPPAGE_TIME = "stoppage_time", _("Recupero")
+        POLL = "poll", _("Sondaggio")  # its text is the question; its options are PollOption rows
 
     class VarOutcome(models.TextChoices):
         NONE = "", _("In corso")
@@ -234,6 +235,13 @@ class Entry(models.Model):
     @property
     def is_key(self) -> bool:
         return self.kind in self.KEY_KINDS
+
+    @property
+    def poll(self) -> list[tuple]:
+        """A poll's options with their votes and share in percent: [(option, votes, percent)]."""
+        options = list(self.options.annotate(answers=models.Count("votes")).order_by("order", "pk"))
+        total = sum(option.answers for option in options)
+        return [(o, o.answers, round(100 * o.answers / total) if total else 0) for o in options]
 
     @property
     def on_round_blog(self) -> bool:
@@ -500,3 +508,36 @@ class ReaderMessage(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class PollOption(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(_("opzione"), max_length=60)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["entry", "order", "pk"]
+        verbose_name = _("opzione del sondaggio")
+        verbose_name_plural = _("opzioni del sondaggio")
+
+    def __str__(self):
+        return self.label
+
+
+class PollVote(models.Model):
+    """A reader's answer to a poll: one per poll per browser, bounded per address, as the pagelle's votes."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+    option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="votes")
+    voter = models.CharField(max_length=64)
+    address = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("risposta al sondaggio")
+        verbose_name_plural = _("risposte ai sondaggi")
+        constraints = [models.UniqueConstraint(fields=["entry", "voter"], name="one_answer_per_browser")]
+        indexes = [models.Index(fields=["address", "created_at"])]
+
+    def __str__(self):
+        return str(self.option)

@@ -45,6 +45,7 @@ urlpatterns = i18n_patterns(
     path("matches/<id:pk>/relive/", commentary_views.match_relive, name="match-relive"),
     path("matches/<id:pk>/ratings/<id:player_pk>/vote/", commentary_views.vote, name="match-vote"),
     path("matches/<id:pk>/messages/", commentary_views.reader_message, name="match-message"),
+    path("polls/<id:pk>/vote/", commentary_views.poll_vote, name="poll-vote"),
     path("", include("matches.urls")),
     prefix_default_language=False,
 ) + [

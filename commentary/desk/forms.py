@@ -119,6 +119,12 @@ class DeskEntryForm(forms.Form):
         max_length=MAX_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    options = forms.CharField(
+        label=gettext_lazy("Risposte (una per riga)"),
+        required=False,
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     # a photo with the entry (commentary.domain.pictures checks it, and that it has its words)
     picture = forms.FileField(
         label=gettext_lazy("Foto"),

@@ -151,7 +151,11 @@ def desk_publish(request, pk: int):
                 request,
                 match,
                 lambda pictures: services.entry_publish(
-                    match=match, draft=draft, author=request.user, pictures=pictures
+                    match=match,
+                    draft=draft,
+                    author=request.user,
+                    pictures=pictures,
+                    poll_options=form.cleaned_data["options"].splitlines(),
                 ),
             )
         except ValidationError as error:

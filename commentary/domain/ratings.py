@@ -19,7 +19,7 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commentary.models import Entry, Mark, PendingRefresh, Update, Vote
+from commentary.models import Entry, Mark, PendingRefresh, PollOption, PollVote, Update, Vote
 from matches.models import Match, Player
 
 MARKS = [Decimal(n) / 2 for n in range(8, 21)]  # 4, 4.5, … 10
@@ -121,22 +121,32 @@ def vote_cast(*, match: Match, player: Player, mark, voter: str, address: str) -
     if player.pk not in {p.pk for p in who_played(match)}:
         raise VoteRefused(_("Si vota solo chi ha giocato."), 400)
     mark = a_mark(mark)
-    since = timezone.now() - timedelta(minutes=1)
-    if Vote.objects.filter(address=digest(address), created_at__gte=since).count() >= VOTES_PER_MINUTE:
-        raise VoteRefused(_("Troppi voti in poco tempo: riprova tra un minuto."), 429)
+    _bounded(Vote, address)
     try:
         with transaction.atomic():
             vote = Vote.objects.create(
                 match=match, player=player, mark=mark, voter=digest(voter), address=digest(address)
             )
-            _pending, first = PendingRefresh.objects.get_or_create(match=match)
-            if first:
-                transaction.on_commit(lambda: _queue_refresh(match.pk))
+            _refresh_soon(match.pk)
     except IntegrityError:
         raise VoteRefused(
             _("Hai già votato %(player)s da questo browser.") % {"player": player}, 409
         ) from None
     return vote
+
+
+def _bounded(model, address: str) -> None:
+    """At most VOTES_PER_MINUTE of these (votes, or poll answers) a minute from one address."""
+    since = timezone.now() - timedelta(minutes=1)
+    if model.objects.filter(address=digest(address), created_at__gte=since).count() >= VOTES_PER_MINUTE:
+        raise VoteRefused(_("Troppi voti in poco tempo: riprova tra un minuto."), 429)
+
+
+def _refresh_soon(match_id: int) -> None:
+    """Inside the vote's transaction: queue one refresh of the match's figures, unless one is queued."""
+    _pending, first = PendingRefresh.objects.get_or_create(match_id=match_id)
+    if first:
+        transaction.on_commit(lambda: _queue_refresh(match_id))
 
 
 def _queue_refresh(match_id: int) -> None:
@@ -146,7 +156,7 @@ def _queue_refresh(match_id: int) -> None:
 
 
 def refresh(*, match_id: int) -> None:
-    """The readers' averages moved: one update for all the votes since the last one."""
+    """The readers' averages or a poll's results moved: one update for all the votes since the last one."""
     from commentary.domain.services import _append_update as append_update
     from commentary.domain.services import _lock as lock_match
 
@@ -154,3 +164,22 @@ def refresh(*, match_id: int) -> None:
         match = lock_match(Match.objects.get(pk=match_id))
         PendingRefresh.objects.filter(match=match).delete()
         append_update(match=match, action=Update.Action.VOTES, entry=None, scoreboard=False, moved=False)
+
+
+def poll_answer(*, entry: Entry, option_pk: int | None, voter: str, address: str) -> PollVote:
+    """A reader's answer to a poll: once per poll per browser, bounded per address, as a vote."""
+    if entry.kind != Entry.Kind.POLL:
+        raise VoteRefused(_("Questa voce non è un sondaggio."), 400)
+    option = PollOption.objects.filter(entry=entry, pk=option_pk).first() if option_pk else None
+    if option is None:
+        raise VoteRefused(_("Scegli una delle risposte."), 400)
+    _bounded(PollVote, address)
+    try:
+        with transaction.atomic():
+            answer = PollVote.objects.create(
+                entry=entry, option=option, voter=digest(voter), address=digest(address)
+            )
+            _refresh_soon(entry.match_id)
+    except IntegrityError:
+        raise VoteRefused(_("Hai già risposto a questo sondaggio da questo browser."), 409) from None
+    return answer

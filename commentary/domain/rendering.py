@@ -157,6 +157,9 @@ def render_update(
         parts.append(
             (f"{RATINGS}#{partial}", {**context, "ratings": ratings(match=match), "marks_scale": MARKS})
         )
+    if action == Update.Action.VOTES:  # and every poll of the match, with its results as they stand
+        for poll in match.entries.filter(kind=Entry.Kind.POLL).select_related("author"):
+            parts.append((f"{FRAMES}#replace", {**context, "entry": poll}))
     if action == Update.Action.STATS or (board and action != Update.Action.QUEUE):
         parts.append((f"{STATS}#frame-stats", {**context, "stats": match_stats(match=match)}))
     moved = board if moved is None else moved or action in (Update.Action.STATUS, Update.Action.MATCH)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commentary.live.doorbell import announce
-from commentary.models import CLOCK_KINDS, Entry, Picture, Stat, Update
+from commentary.models import CLOCK_KINDS, Entry, Picture, PollOption, Stat, Update
 from matches.models import Match
 from matches.services import players_add, tabellino_apply
 from matches.tabellino.parse import Tabellino
@@ -138,12 +138,22 @@ def _overturned_by(entry: Entry) -> Entry | None:
 
 
 def entry_publish(
-    *, match: Match, draft: EntryDraft, author=None, at: datetime | None = None, pictures=(), editor=None
+    *,
+    match: Match,
+    draft: EntryDraft,
+    author=None,
+    at: datetime | None = None,
+    pictures=(),
+    editor=None,
+    poll_options=(),
 ) -> Entry:
     """Publish one entry; clock entries move the match on, goals move the score, VAR decisions overturn
     what they name; all of it reaches the fans. `pictures`: Pictures of this match uploaded for it
     (commentary.domain.pictures), shown with it."""
     at = at or timezone.now()
+    options = [strip_control(option).strip()[:60] for option in poll_options if option.strip()]
+    if draft.kind == Kind.POLL and not 2 <= len(options) <= 6:
+        raise ValidationError({"options": _("Un sondaggio ha da 2 a 6 risposte, una per riga.")})
     with transaction.atomic():
         match = _lock(match)
         draft = when(match=match, draft=draft, at=at)
@@ -180,6 +190,10 @@ def entry_publish(
             text=clean_text(draft.text),
             author=author,
             created_at=at,
+        )
+        PollOption.objects.bulk_create(
+            PollOption(entry=entry, label=label, order=n)
+            for n, label in enumerate(options if kind == Kind.POLL else [])
         )
         if not pictures:  # a new entry without pictures has none: its frame need not ask (prefetch cache)
             entry._prefetched_objects_cache = {"pictures": Picture.objects.none()}

@@ -16,12 +16,12 @@ from django.views.decorators.http import condition, require_POST
 
 from commentary.domain.messages import message_send
 from commentary.domain.presenters import scorers_line
-from commentary.domain.ratings import MARKS, VoteRefused, ratings, vote_cast
+from commentary.domain.ratings import MARKS, VoteRefused, poll_answer, ratings, vote_cast
 from commentary.domain.rendering import live_table_context, scoreboard_context, sheet_context
 from commentary.domain.report import json_ld
 from commentary.domain.selectors import feed_entries, last_seq, last_seq_annotation, scores_then
 from commentary.domain.stats import match_stats
-from commentary.models import Update
+from commentary.models import Entry, Update
 from commentary.public.rounds import followed
 from matches.models import Match, Player
 from matches.presenters import result_line
@@ -187,6 +187,33 @@ def vote(request, pk: int, player_pk: int):
     response = render(
         request, "commentary/ratings.html#voted", {"text": text, "refused": refused}, status=status
     )
+    response.set_cookie(
+        VOTER_COOKIE, token, max_age=365 * 86400, httponly=True, samesite="Lax", secure=request.is_secure()
+    )
+    return response
+
+
+@csrf_exempt  # as the pagelle's votes
+@require_POST
+def poll_vote(request, pk: int):
+    """A reader answers a poll entry: the answer replaces the poll's form; the results move for everyone."""
+    entry = get_object_or_404(Entry.objects.select_related("match"), pk=pk)
+    if not _same_origin(request):
+        refusal = _("Voto rifiutato: arriva da un altro sito.")
+        return HttpResponse(refusal, status=403, content_type="text/plain")
+    token = request.COOKIES.get(VOTER_COOKIE) or secrets.token_hex(16)
+    option = request.POST.get("option", "")
+    try:
+        answer = poll_answer(
+            entry=entry,
+            option_pk=int(option) if option.isdigit() and len(option) < 19 else None,
+            voter=token,
+            address=_address(request),
+        )
+        context, status = {"text": _("Grazie: hai scelto %(option)s.") % {"option": answer.option}}, 200
+    except VoteRefused as error:
+        context, status = {"text": error.messages[0], "refused": True}, error.status
+    response = render(request, "commentary/ratings.html#voted", context, status=status)
     response.set_cookie(
         VOTER_COOKIE, token, max_age=365 * 86400, httponly=True, samesite="Lax", secure=request.is_secure()
     )

@@ -41,6 +41,7 @@
     const first = form.querySelector('[data-label-for="player"]');
     if (first) first.textContent = label(kind === "substitution" ? "off" : kind === "save" ? "keeper" : "player");
     show("var_outcome", kind === "var_check");
+    show("options", kind === "poll");
     show("overturns", kind === "var_check" && OVERTURNING.includes(form.elements.var_outcome.value));
   }
   const OVERTURNING = ["goal_overturned", "red_card_overturned"];
