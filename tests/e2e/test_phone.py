@@ -55,6 +55,12 @@ def test_score_and_latest_entry_open_the_page(browser, server, screen):
 def test_every_section_of_a_report_is_one_tap_away_on_a_phone_and_it_can_be_shared(
     browser, server, demo_match
 ):
+    from commentary.domain import services
+    from commentary.models import Mark
+
+    services.stat_log(match=demo_match, team=demo_match.home_team, kind="shot_on", x=85, y=40)
+    starter = demo_match.lineup.filter(role="starter").first().player
+    Mark.objects.create(match=demo_match, player=starter, mark=7, judgement="Decisivo")
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="it-IT"
     )
@@ -63,6 +69,8 @@ def test_every_section_of_a_report_is_one_tap_away_on_a_phone_and_it_can_be_shar
     blocked = csp_violations(page)
     page.goto(f"{server.url}/matches/{demo_match.pk}/")
     for name, section in (
+        ("Statistiche", "#stats"),
+        ("Pagelle", "#ratings"),
         ("Formazioni", "#lineups"),
         ("Tabellino", "#facts"),
         ("Classifica", "#standings-title"),
