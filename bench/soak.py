@@ -266,9 +266,13 @@ def main() -> int:
             [
                 sys.executable,
                 "-c",
-                "import json, django; django.setup(); from commentary.models import Update; "
-                "print(json.dumps({u.seq: u.created_at.timestamp() for u in "
-                f"Update.objects.filter(match_id={match_id})}}))",
+                # only the two columns it needs, in SQL: the code may have moved on since the run began
+                "import json, django; django.setup(); from django.db import connection; "
+                "from django.utils.dateparse import parse_datetime; c = connection.cursor(); "
+                "c.execute('SELECT seq, created_at FROM commentary_update WHERE match_id = %s', "
+                f"[{match_id}]); "
+                "print(json.dumps({s: (t if hasattr(t, 'timestamp') else parse_datetime(t)).timestamp() "
+                "for s, t in c.fetchall()}))",
             ],
             cwd=ROOT,
             env=env,
