@@ -76,7 +76,7 @@ def test_structured_data_and_link_previews(report, demo_match):
     assert event["description"] == "AC Milan 1–1 Atalanta BC"
     assert blog["@type"] == "LiveBlogPosting" and len(blog["liveBlogUpdate"]) == demo_match.entries.count()
     assert '<meta property="og:title" content="Milan 1–1 Atalanta' in report
-    assert '<meta name="twitter:card" content="summary">' in report
+    assert '<meta name="twitter:card" content="summary_large_image">' in report  # with the score card
     assert re.search(r"<title>Milan 1–1 Atalanta · Finale · Serie A 2023/24 · Diretta</title>", report)
     description = re.search(r'<meta name="description" content="([^"]+)"', report).group(1)
     assert "Leão 3′" in description and "Koopmeiners 42′" in description
