@@ -112,7 +112,7 @@ def match_stats(
             # on the map the home side attacks to the right, the away side to the left
             stat.side = "home" if stat.team_id == match.home_team_id else "away"
             stat.map_x = stat.x if stat.side == "home" else 100 - stat.x
-            stat.map_y = round(stat.y * 0.64, 1)
+            stat.map_y = f"{stat.y * 0.64:.1f}"  # a string: an SVG length is never written "25,6"
             result.shots.append(stat)
     for entry in entries:
         mine = side.get(entry.team_id)

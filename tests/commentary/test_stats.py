@@ -95,6 +95,7 @@ def test_the_desk_logs_and_fans_see_the_numbers(client, editor, match):
     assert Stat.objects.get(kind="shot_goal").entry == goal  # the goal is on the map, linked to its entry
     page = client.get(reverse("match-detail", args=[match.pk])).content.decode()
     assert 'href="#stats"' in page and f'href="#entry-{goal.pk}"' in page
+    assert 'cy="25.6"' in page  # an SVG length, never in the reader's decimal comma
     api = client.get(f"/api/matches/{match.pk}/").json()["stats"]
     assert api["home"]["corners"] == 1 and api["away"]["on_target"] == 2 and len(api["shots"]) == 2
     client.post(reverse("desk-stat-undo", args=[match.pk]))
