@@ -299,6 +299,17 @@ def test_a_photo_from_the_desk_reaches_the_fan_without_its_exif(desk_and_fan, se
         assert stored.format == "WEBP" and not stored.getexif() and "exif" not in stored.info
 
 
+def decompression_bomb() -> bytes:
+    """A small PNG that would decode to 144 million pixels."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (12000, 12000)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def test_a_file_that_is_no_photo_or_is_too_big_is_refused_in_words(desk_and_fan):
     match, desk, fan = desk_and_fan
     desk.locator(".composer__picture > summary").click()
@@ -314,6 +325,18 @@ def test_a_file_that_is_no_photo_or_is_too_big_is_refused_in_words(desk_and_fan)
     send(desk, "Control+Enter")
     expect(desk.locator("#id_picture-error")).to_contain_text("non è una foto")
     expect(desk.locator("#id_text")).to_have_value("Con un logo")  # nothing typed is lost
+    for name, buffer, message in (
+        ("foto.jpg", b"#!/bin/sh\nrm -rf /\n" * 50, "non è una foto"),  # a script renamed .jpg
+        ("bomba.png", decompression_bomb(), "troppi pixel"),
+    ):
+        desk.locator(".composer__picture").evaluate("details => { details.open = true; }")
+        desk.locator("#id_picture").set_input_files(
+            {"name": name, "mimeType": "image/jpeg", "buffer": buffer}
+        )
+        desk.locator("#id_alt").fill("Una foto")
+        desk.locator("#id_text").focus()
+        send(desk, "Control+Enter")
+        expect(desk.locator("#id_picture-error")).to_contain_text(message)
     # 40 MB: refused before it travels
     desk.locator("#id_picture").set_input_files(
         {"name": "enorme.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8" + b"0" * (40 * 1024 * 1024)}

@@ -35,6 +35,15 @@ def test_a_vote_moves_the_average_in_another_browser_and_a_second_vote_is_refuse
         row = voter.locator("#ratings tr", has_text=nine.display_name)
         row.get_by_role("button", name="Vota").click()
         expect(row).to_contain_text("Hai già votato")
+        # flooding from one address: past the limit, 429 and a message (each vote from a browser of its own)
+        url = f"{server.url}/matches/{match.pk}/ratings/{nine.pk}/vote/"
+        answers = []
+        for _ in range(ratings.VOTES_PER_MINUTE + 1):
+            fresh = browser.new_context()
+            response = fresh.request.post(url, form={"mark": "6"}, headers={"Origin": server.url})
+            answers.append((response.status, response.text()))
+            fresh.close()
+        assert answers[-1][0] == 429 and "Troppi voti" in answers[-1][1]
         first.close()
         second.close()
     finally:
