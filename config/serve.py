@@ -5,7 +5,10 @@ production recipe in docs/DEPLOY.md). One place for them, so no server is ever r
 
 The default server is the one measured to serve Diretta best (docs/PERFORMANCE.md, docs/ARCHITECTURE.md).
 The keepalive is what drops a fan that stopped reading under a server that buffers without limit (daphne):
-DIRETTA_PING_INTERVAL / DIRETTA_PING_TIMEOUT seconds (10 / 10 by default; docs/PROTOCOL.md).
+DIRETTA_PING_INTERVAL / DIRETTA_PING_TIMEOUT seconds (25 / 10 by default; docs/PROTOCOL.md). Not shorter: fans
+who arrive together (kick-off) are pinged together ever after, and at 10,000 fans every burst of pings held
+the editor's publish ~60 ms and set off a young collection (docs/PERFORMANCE.md); 25 s still keeps a socket
+that has nothing to say from going quiet for a proxy's idle timeout (60 s in nginx's default).
 """
 
 import argparse
@@ -36,7 +39,7 @@ def command(
     settings read from `env`. DIRETTA_UVICORN_WS picks uvicorn's websocket protocol (websockets-sansio,
     measured fastest; websockets; wsproto)."""
     bin_dir = Path(sys.executable).parent
-    ping = env.get("DIRETTA_PING_INTERVAL", "10")
+    ping = env.get("DIRETTA_PING_INTERVAL", "25")
     timeout = env.get("DIRETTA_PING_TIMEOUT", "10")
     if server == "uvicorn":
         cmd = [

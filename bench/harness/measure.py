@@ -125,6 +125,7 @@ def measure(
         "last_fan_ms_median": st.ms(st.median_or_none(last for _f, last in per_update)),
         "per_update_first_last_ms": [[st.ms(f), st.ms(last)] for f, last in per_update],
         "publish_call_ms": {k: v for k, v in st.spread(calls).items() if k != "p95"},
+        "publish_calls_ms": [round(took * 1000, 1) for took in call_seconds],  # in order, to see a pattern
         "server_processes": len(servers.pids()),
         "server_cpu_seconds": round(cpu_used, 2),
         "cpu_us_per_frame": round(1e6 * cpu_used / delivered, 1) if delivered else None,
