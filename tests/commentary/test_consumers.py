@@ -336,3 +336,19 @@ async def test_many_fans_far_behind_cost_one_resync_render(settings, monkeypatch
         assert frame.startswith('<div id="feed"') and seq_of(frame) == 5
         await ws.disconnect()
     assert len(renders) == 1
+
+
+async def test_a_connected_fan_no_longer_holds_the_handshake_headers():
+    """The server keeps the scope for the socket's whole life; once the fan is accepted its headers (a
+    browser's user agent and cookies) are released, so an idle fan costs less memory."""
+    match = await database_sync_to_async(make_match)()
+    headers = [*ORIGIN, (b"user-agent", b"Mozilla/5.0 " + b"x" * 200), (b"cookie", b"sessionid=" + b"y" * 300)]
+    ws = WebsocketCommunicator(application, f"/ws/matches/{match.pk}/", headers=headers)
+    connected, _ = await ws.connect()
+    assert connected
+    assert ws.scope["headers"] == ()
+    await ws.send_to(text_data=json.dumps({"since": 0}))
+    await publish(match=match, text="Ancora in piedi dopo il rilascio delle intestazioni.")
+    (live,) = await frames(ws, 1)
+    assert "Ancora in piedi" in live
+    await ws.disconnect()
