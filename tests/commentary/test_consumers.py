@@ -342,7 +342,11 @@ async def test_a_connected_fan_no_longer_holds_the_handshake_headers():
     """The server keeps the scope for the socket's whole life; once the fan is accepted its headers (a
     browser's user agent and cookies) are released, so an idle fan costs less memory."""
     match = await database_sync_to_async(make_match)()
-    headers = [*ORIGIN, (b"user-agent", b"Mozilla/5.0 " + b"x" * 200), (b"cookie", b"sessionid=" + b"y" * 300)]
+    headers = [
+        *ORIGIN,
+        (b"user-agent", b"Mozilla/5.0 " + b"x" * 200),
+        (b"cookie", b"sessionid=" + b"y" * 300),
+    ]
     ws = WebsocketCommunicator(application, f"/ws/matches/{match.pk}/", headers=headers)
     connected, _ = await ws.connect()
     assert connected
