@@ -267,12 +267,15 @@ def main() -> int:
                 sys.executable,
                 "-c",
                 # only the two columns it needs, in SQL: the code may have moved on since the run began
-                "import json, django; django.setup(); from django.db import connection; "
+                # SQLite's raw rows hold naive UTC times, and Django has set the process's TZ to TIME_ZONE:
+                # a naive time must be read as UTC, not local (a 60-minute run was lost to reading it local)
+                "import json, django, datetime; django.setup(); from django.db import connection; "
                 "from django.utils.dateparse import parse_datetime; c = connection.cursor(); "
                 "c.execute('SELECT seq, created_at FROM commentary_update WHERE match_id = %s', "
                 f"[{match_id}]); "
-                "print(json.dumps({s: (t if hasattr(t, 'timestamp') else parse_datetime(t)).timestamp() "
-                "for s, t in c.fetchall()}))",
+                "at = lambda t: t if hasattr(t, 'timestamp') else parse_datetime(t); "
+                "utc = lambda t: t if t.tzinfo else t.replace(tzinfo=datetime.timezone.utc); "
+                "print(json.dumps({s: utc(at(t)).timestamp() for s, t in c.fetchall()}))",
             ],
             cwd=ROOT,
             env=env,
@@ -333,7 +336,10 @@ def main() -> int:
         f"duplicates {summary['duplicates']}, gaps {summary['gaps']}, reconnects {summary['reconnects']}, "
         f"client errors {summary['client_errors']}"
     )
-    print("latency ms (live frames): p50 {p50} p95 {p95} p99 {p99} max {max}".format(**summary["latency_ms"]))
+    if latency := summary["latency_ms"]:
+        print("latency ms (live frames): p50 {p50} p95 {p95} p99 {p99} max {max}".format(**latency))
+    else:
+        print("latency: no live frame measured (the update log's times and the sockets' do not line up)")
     for minute, pct in summary["latency_ms_per_minute"].items():
         print(f"  minute {minute}: p50 {pct['p50']} p99 {pct['p99']} max {pct['max']}")
     print("client stalls over 50 ms (the bench's own):", summary["client_stalls_over_50ms"])
