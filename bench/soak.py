@@ -266,16 +266,12 @@ def main() -> int:
             [
                 sys.executable,
                 "-c",
-                # only the two columns it needs, in SQL: the code may have moved on since the run began
-                # SQLite's raw rows hold naive UTC times, and Django has set the process's TZ to TIME_ZONE:
-                # a naive time must be read as UTC, not local (a 60-minute run was lost to reading it local)
-                "import json, django, datetime; django.setup(); from django.db import connection; "
-                "from django.utils.dateparse import parse_datetime; c = connection.cursor(); "
-                "c.execute('SELECT seq, created_at FROM commentary_update WHERE match_id = %s', "
-                f"[{match_id}]); "
-                "at = lambda t: t if hasattr(t, 'timestamp') else parse_datetime(t); "
-                "utc = lambda t: t if t.tzinfo else t.replace(tzinfo=datetime.timezone.utc); "
-                "print(json.dumps({s: utc(at(t)).timestamp() for s, t in c.fetchall()}))",
+                # only the two columns it needs (the models may have gained fields since the run began), and
+                # through the ORM, which turns SQLite's naive UTC text into aware times (read raw, they were
+                # taken as local time, Europe/Rome, and a 60-minute run lost its latency to it)
+                "import json, django; django.setup(); from commentary.models import Update; "
+                "print(json.dumps({seq: at.timestamp() for seq, at in "
+                f"Update.objects.filter(match_id={match_id}).values_list('seq', 'created_at')}}))",
             ],
             cwd=ROOT,
             env=env,
